@@ -1,0 +1,249 @@
+// The demo workspace: the seed article (fixtures/seeds/) stored as a document, and the sources,
+// incidents, persons, acts and claims it reports, entered through the same use cases a
+// documenter and a reviewer would use. Each claim is tied to its exact words in the article.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ClaimInput, PersonInput, TallyError, type Assertion, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
+import { addClaim } from './claims.js'
+import type { Context } from './context.js'
+import { addDocument, createAct, createIncident, createPerson, createSource } from './records.js'
+import { packageRoot } from './workspace.js'
+
+export const SEED_FILE = 'fixtures/seeds/000_69d2a91eb1b21d3d.txt'
+
+const SOURCES = {
+  magharebia: { kind: 'media', name: 'Magharebia', reliability: 'C', url: 'https://magharebia.com' },
+  father: {
+    kind: 'family',
+    name: 'Father of the Casablanca victim',
+    reliability: 'C',
+    description: 'Butcher near Commerce market, Casablanca; quoted by Magharebia. Identity withheld.',
+  },
+  toldFamily: {
+    kind: 'armed_group_channel',
+    name: 'News of death received by the Casablanca family',
+    reliability: 'F',
+    description: 'The message the family received that their son "had been killed in battle"; its sender is not named.',
+  },
+  friend: { kind: 'witness', name: 'Friend of the Casablanca victim', reliability: 'F', description: 'Quoted by Magharebia. Identity withheld.' },
+  sohr: { kind: 'organisation', name: 'Syrian Observatory for Human Rights', reliability: 'B', url: 'https://www.syriahr.com' },
+  hachadi: { kind: 'media', name: 'Abdelmajid Hachadi', reliability: 'C', description: 'Journalist who specialises in terrorism cases (named in the article).' },
+  yathreb: { kind: 'witness', name: 'Zakaria Yathreb', reliability: 'F', description: 'Local accountant who follows security news (named in the article); relays reports.' },
+} satisfies Record<string, SourceInput>
+type SourceKey = keyof typeof SOURCES
+
+const SYRIA = { name: 'Syria', gazetteerId: 'geonames:163843', country: 'SY', lat: 35, lon: 38 }
+const CASABLANCA = { name: 'Casablanca', gazetteerId: 'geonames:2553604', country: 'MA', admin1: 'Casablanca-Settat', lat: 33.58831, lon: -7.61138 }
+
+const INCIDENTS = {
+  casablanca: {
+    type: 'execution',
+    title: 'Young man from Agadir Street, Casablanca, killed in Syria after asking to come home',
+    description:
+      'Went to Syria to join ISIS, called his father saying he regretted it and wanted to return to Morocco; days later the family was told he was killed in battle. The father says ISIS liquidated him because he wanted to return.',
+    date: '../2014-12-25',
+    place: SYRIA,
+    perpetrator: 'ISIS',
+    victimsMin: 1,
+    victimsMax: 1,
+  },
+  sohr120: {
+    type: 'execution',
+    title: 'ISIS executions of its own fighters who wanted to quit, recorded by the Syrian Observatory',
+    description: '"120 such cases within the last six months" — "just the ones that were verified"; the actual number is said to be much higher.',
+    date: '2014-06-25/2014-12-25',
+    place: SYRIA,
+    perpetrator: 'ISIS',
+    victimsMin: 120,
+  },
+  beniMellal: {
+    type: 'killing',
+    title: 'Youths from Beni Mellal and Al-Hoceima reported killed after asking to return home',
+    description: 'Families received calls from sons wanting to return, then heard they had been killed in suicide operations or in battle.',
+    date: '../2014-12-25',
+    place: SYRIA,
+    victimsMin: 2,
+  },
+  deathSquads: {
+    type: 'execution',
+    title: '"Death squads" executed fighters who left their positions',
+    description: 'Units reportedly formed to liquidate fighters who pull back during battles executed scores of them.',
+    date: '../2014-12-25',
+    place: SYRIA,
+    perpetrator: 'ISIS',
+    victimsMin: 40,
+  },
+} satisfies Record<string, IncidentInput>
+type IncidentKey = keyof typeof INCIDENTS
+
+interface FixtureClaim {
+  incident: IncidentKey
+  source: SourceKey
+  quote: string
+  assertion: Assertion
+  credibility: Credibility
+  note?: string
+}
+
+// The quotes are exact substrings of the seed (typographic apostrophes included).
+const CLAIMS: FixtureClaim[] = [
+  {
+    incident: 'casablanca',
+    source: 'toldFamily',
+    quote: 'the family received news that their son had been killed in battle',
+    assertion: { field: 'cause', value: 'killed_in_combat' },
+    credibility: 6,
+  },
+  {
+    incident: 'casablanca',
+    source: 'father',
+    quote: 'ISIS just liquidated him because he wanted to return',
+    assertion: { field: 'cause', value: 'execution' },
+    credibility: 3,
+  },
+  {
+    incident: 'casablanca',
+    source: 'father',
+    quote: 'ISIS just liquidated him',
+    assertion: { field: 'perpetrator', value: 'ISIS' },
+    credibility: 3,
+  },
+  {
+    incident: 'casablanca',
+    source: 'father',
+    quote: 'he called back, saying he was in trouble, regretted coming to Syria and wanted to return to Morocco',
+    assertion: { field: 'circumstance', value: 'wanted to leave ISIS and return to Morocco' },
+    credibility: 3,
+  },
+  {
+    incident: 'casablanca',
+    source: 'magharebia',
+    quote: 'one local youth who went to Syria to fight for ISIS, only to be killed by the group because he wanted to come home',
+    assertion: { field: 'fate', value: 'killed' },
+    credibility: 3,
+  },
+  {
+    incident: 'sohr120',
+    source: 'sohr',
+    quote: 'The Syrian Observatory for Human Rights recorded 120 such cases within the last six months.',
+    assertion: { field: 'count', value: { min: 120, max: null, counted: 'executions by ISIS of its own fighters who wanted to quit' } },
+    credibility: 2,
+    note: '"These are just the ones that were verified by the Observatory": a verified minimum.',
+  },
+  {
+    incident: 'sohr120',
+    source: 'sohr',
+    quote: 'within the last six months',
+    assertion: { field: 'date', value: '2014-06-25/2014-12-25' },
+    credibility: 2,
+    note: 'Six months before the article, dated 25 December.',
+  },
+  {
+    incident: 'sohr120',
+    source: 'sohr',
+    quote: 'the actual number of executions carried out by ISIS against foreign fighters who joined, it is much higher',
+    assertion: { field: 'perpetrator', value: 'ISIS' },
+    credibility: 2,
+  },
+  {
+    incident: 'beniMellal',
+    source: 'hachadi',
+    quote: 'they suddenly heard that the youths had been killed in suicide operations or in battle',
+    assertion: { field: 'fate', value: 'killed' },
+    credibility: 4,
+  },
+  {
+    incident: 'beniMellal',
+    source: 'hachadi',
+    quote: 'a number of families in Beni Mellal and Al-Hoceima received calls from their sons complaining about conditions in Syria and wishing for a way to return home',
+    assertion: { field: 'circumstance', value: 'wanted to return home from Syria' },
+    credibility: 4,
+  },
+  {
+    incident: 'deathSquads',
+    source: 'yathreb',
+    quote: 'recently executed scores of fighters who left their positions when battles became fierce',
+    assertion: { field: 'count', value: { min: 40, max: null, counted: 'fighters executed for leaving their positions' } },
+    credibility: 6,
+    note: '"scores" read as at least two score.',
+  },
+]
+
+export interface DemoSummary {
+  documentId: number
+  sources: number
+  incidents: Record<IncidentKey, number>
+  personId: number
+  claims: number
+}
+
+function spanOf(text: string, quote: string): { start: number; end: number } {
+  const start = text.indexOf(quote)
+  if (start < 0) throw new TallyError('internal', `demo fixture quote not found in the seed: "${quote.slice(0, 60)}"`)
+  return { start, end: start + quote.length }
+}
+
+/** Builds the demo workspace from the seed article. The workspace should be empty. */
+export async function buildDemo(ctx: Context): Promise<DemoSummary> {
+  const bytes = readFileSync(join(packageRoot(), SEED_FILE))
+  const text = bytes.toString('utf8')
+
+  const sourceIds = {} as Record<SourceKey, number>
+  for (const key of Object.keys(SOURCES) as SourceKey[]) sourceIds[key] = (await createSource(ctx, SOURCES[key])).id
+
+  const { document } = await addDocument(
+    ctx,
+    {
+      sourceId: sourceIds.magharebia,
+      kind: 'article',
+      title: 'ISIS Kills Fleeing Fighters',
+      author: 'Mawassi Lahcen',
+      language: 'en',
+      // The page says "Wednesday, December 25" with no year; "2015 will witness ..." dates it to 2014.
+      publishedDate: '2014-12-25?',
+      text,
+    },
+    bytes,
+  )
+
+  const incidentIds = {} as Record<IncidentKey, number>
+  for (const key of Object.keys(INCIDENTS) as IncidentKey[]) incidentIds[key] = (await createIncident(ctx, INCIDENTS[key])).id
+
+  const person = await createPerson(
+    ctx,
+    PersonInput.parse({
+      name: 'Son of a butcher near Commerce market, Casablanca',
+      sex: 'male',
+      nationality: 'MA',
+      origin: { ...CASABLANCA, name: 'Agadir Street, Casablanca' },
+      affiliation: 'ISIS (foreign fighter)',
+      fate: 'killed',
+      dateOfDeath: '../2014-12-25',
+      placeOfDeath: SYRIA,
+      incidentIds: [incidentIds.casablanca],
+    }),
+  )
+  await createAct(ctx, { incidentId: incidentIds.casablanca, kind: 'execution', personId: person.id, perpetrator: 'ISIS', involvement: 'alleged' })
+  await createAct(ctx, { incidentId: incidentIds.sohr120, kind: 'execution', victimCount: 120, perpetrator: 'ISIS', involvement: 'alleged' })
+  await createAct(ctx, { incidentId: incidentIds.deathSquads, kind: 'execution', victimCount: 40, perpetrator: 'ISIS', involvement: 'alleged' })
+
+  for (const c of CLAIMS) {
+    await addClaim(
+      ctx,
+      ClaimInput.parse({
+        documentId: document.id,
+        sourceId: sourceIds[c.source],
+        ...spanOf(text, c.quote),
+        quote: c.quote,
+        subject: { kind: 'incident', incidentId: incidentIds[c.incident] },
+        assertion: c.assertion,
+        credibility: c.credibility,
+        // The fixture stands for a documenter's entries that a reviewer has accepted.
+        status: 'accepted',
+        extractedBy: 'demo fixture',
+        note: c.note,
+      }),
+    )
+  }
+  return { documentId: document.id, sources: Object.keys(sourceIds).length, incidents: incidentIds, personId: person.id, claims: CLAIMS.length }
+}

@@ -1,0 +1,70 @@
+// Errors as RFC 9457 problem+json, from one handler. Every error code maps to a status here
+// (a missing code fails to compile); anything unexpected is an internal error whose details
+// stay in the server log, never in the answer.
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { isTallyError, type ErrorCode, type FieldIssue } from '../domain/index.js'
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_input: 400,
+  not_found: 404,
+  conflict: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  unavailable: 503,
+  internal: 500,
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  bad_input: 'Invalid input',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  unauthenticated: 'Sign-in required',
+  forbidden: 'Not allowed',
+  unavailable: 'Service unavailable',
+  internal: 'Internal error',
+}
+
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance?: string
+  /** For invalid input: each bad field, by JSON path ("body.victimsMax", "query.limit"). */
+  issues?: FieldIssue[]
+}
+
+function send(reply: FastifyReply, code: ErrorCode, detail: string, issues: readonly FieldIssue[] = []) {
+  const status = HTTP_STATUS[code]
+  const problem: Problem = { type: `https://tally.invalid/problems/${code}`, title: TITLES[code], status, detail, instance: reply.request.url }
+  if (issues.length > 0) problem.issues = [...issues]
+  return reply.status(status).type('application/problem+json').send(problem)
+}
+
+function jsonPath(context: string | undefined, instancePath: string): string {
+  const where = context === 'querystring' ? 'query' : (context ?? 'body')
+  const rest = instancePath
+    .split('/')
+    .filter((p) => p !== '')
+    .join('.')
+  return rest ? `${where}.${rest}` : where
+}
+
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => send(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`))
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({ path: jsonPath(error.validationContext, v.instancePath), message: v.message ?? 'invalid' }))
+      return send(reply, 'bad_input', `invalid ${error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'input')}`, issues)
+    }
+    if (isTallyError(error)) return send(reply, error.code, error.message, error.issues)
+    // Fastify's own client errors (malformed JSON, body too large, wrong content type).
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      const code: ErrorCode = error.statusCode === 404 ? 'not_found' : 'bad_input'
+      return send(reply, code, error.message)
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return send(reply, 'internal', 'the server failed to handle this request; it has been logged')
+  })
+}

@@ -1,0 +1,20 @@
+// The contract each database backend fulfils (one folder per backend: sqlite/, postgres/).
+import type { Kysely } from 'kysely'
+import type { Database } from './schema.js'
+
+export type BackendKind = 'sqlite' | 'postgres'
+
+export interface Backend {
+  readonly kind: BackendKind
+  /** Where the data lives, safe to print: a file path, or a PostgreSQL URL without its password. */
+  readonly location: string
+  readonly db: Kysely<Database>
+  /**
+   * Runs `fn` in one write transaction: all of it commits or none of it does. Writers are
+   * serialised so that audit events chain in commit order.
+   */
+  writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>
+  /** Takes the lock that orders audit appends, inside a write transaction (no-op where writes are already serial). */
+  lockAuditChain(trx: Kysely<Database>): Promise<void>
+  close(): Promise<void>
+}

@@ -1,0 +1,232 @@
+// One set of migrations for SQLite and PostgreSQL. Where the two differ (identity columns, binary
+// columns) the migration asks the backend kind; everything else is the same DDL.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely'
+import type { BackendKind } from './backend.js'
+
+// Migrations see the database before and after their change, so they are typed loosely on purpose.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>
+
+function withId<T extends string>(kind: BackendKind, table: CreateTableBuilder<T, never>) {
+  return kind === 'sqlite'
+    ? table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    : table.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+}
+
+function withPlace<T extends string>(table: CreateTableBuilder<T, never>) {
+  return table
+    .addColumn('place_name', 'text')
+    .addColumn('place_gazetteer_id', 'text')
+    .addColumn('place_country', 'text')
+    .addColumn('place_admin1', 'text')
+    .addColumn('place_lat', 'double precision')
+    .addColumn('place_lon', 'double precision')
+}
+
+function initial(kind: BackendKind): Migration {
+  return {
+    async up(db: AnyDb) {
+      await withId(kind, db.schema.createTable('source'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('reliability', 'text', (c) => c.notNull())
+        .addColumn('independence_group', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('url', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('source_name').on('source').column('name').execute()
+
+      await withId(kind, db.schema.createTable('document'))
+        .addColumn('source_id', 'integer', (c) => c.notNull().references('source.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('author', 'text')
+        .addColumn('published_edtf', 'text')
+        .addColumn('published_earliest', 'text')
+        .addColumn('published_latest', 'text')
+        .addColumn('retrieved_at', 'text', (c) => c.notNull())
+        .addColumn('url', 'text')
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('original', kind === 'sqlite' ? 'blob' : 'bytea')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('document_source').on('document').column('source_id').execute()
+
+      await withPlace(withId(kind, db.schema.createTable('incident')))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('date_edtf', 'text')
+        .addColumn('date_earliest', 'text')
+        .addColumn('date_latest', 'text')
+        .addColumn('date_month', 'text')
+        .addColumn('perpetrator', 'text')
+        .addColumn('victims_min', 'integer')
+        .addColumn('victims_max', 'integer')
+        .addColumn('computed_grade', 'text', (c) => c.notNull())
+        .addColumn('grade_override', 'text')
+        .addColumn('grade_override_reason', 'text')
+        .addColumn('grade_override_by', 'text')
+        .addColumn('grade_override_at', 'text')
+        .addColumn('grade', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('incident_type_grade').on('incident').columns(['type', 'grade']).execute()
+      await db.schema.createIndex('incident_date').on('incident').columns(['date_earliest', 'date_latest']).execute()
+
+      await withPlace(withId(kind, db.schema.createTable('person')))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('name_variants', 'text', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('age_min', 'integer')
+        .addColumn('age_max', 'integer')
+        .addColumn('nationality', 'text')
+        .addColumn('origin', 'text')
+        .addColumn('affiliation', 'text')
+        .addColumn('fate', 'text', (c) => c.notNull())
+        .addColumn('death_edtf', 'text')
+        .addColumn('death_earliest', 'text')
+        .addColumn('death_latest', 'text')
+        .addColumn('death_month', 'text')
+        .addColumn('cause', 'text')
+        .addColumn('grade', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      // Covering index for the stats query (count by month and grade without touching the rows).
+      await db.schema.createIndex('person_stats').on('person').columns(['grade', 'death_month', 'place_country', 'sex']).execute()
+      await db.schema.createIndex('person_death').on('person').columns(['death_earliest', 'death_latest']).execute()
+
+      await withId(kind, db.schema.createTable('act'))
+        .addColumn('incident_id', 'integer', (c) => c.notNull().references('incident.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('person_id', 'integer', (c) => c.references('person.id'))
+        .addColumn('victim_count', 'integer')
+        .addColumn('perpetrator', 'text')
+        .addColumn('involvement', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('act_incident').on('act').column('incident_id').execute()
+
+      await db.schema
+        .createTable('person_incident')
+        .addColumn('person_id', 'integer', (c) => c.notNull().references('person.id'))
+        .addColumn('incident_id', 'integer', (c) => c.notNull().references('incident.id'))
+        .addPrimaryKeyConstraint('person_incident_pk', ['person_id', 'incident_id'])
+        .execute()
+      await db.schema.createIndex('person_incident_incident').on('person_incident').column('incident_id').execute()
+
+      await withId(kind, db.schema.createTable('claim'))
+        .addColumn('document_id', 'integer', (c) => c.notNull().references('document.id'))
+        .addColumn('source_id', 'integer', (c) => c.notNull().references('source.id'))
+        .addColumn('span_start', 'integer', (c) => c.notNull())
+        .addColumn('span_end', 'integer', (c) => c.notNull())
+        .addColumn('quote', 'text', (c) => c.notNull())
+        .addColumn('subject_kind', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'integer')
+        .addColumn('field', 'text', (c) => c.notNull())
+        .addColumn('value_json', 'text', (c) => c.notNull())
+        .addColumn('credibility', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('extracted_by', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('claim_subject').on('claim').columns(['subject_kind', 'subject_id']).execute()
+      await db.schema.createIndex('claim_document').on('claim').column('document_id').execute()
+      await db.schema.createIndex('claim_status').on('claim').column('status').execute()
+
+      await withId(kind, db.schema.createTable('casualty_list'))
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('source_id', 'integer', (c) => c.references('source.id'))
+        .addColumn('description', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+
+      await withId(kind, db.schema.createTable('list_record'))
+        .addColumn('list_id', 'integer', (c) => c.notNull().references('casualty_list.id'))
+        .addColumn('row_number', 'integer', (c) => c.notNull())
+        .addColumn('record_key', 'text')
+        .addColumn('raw_json', 'text', (c) => c.notNull())
+        .addColumn('full_name', 'text')
+        .addColumn('given_name', 'text')
+        .addColumn('family_name', 'text')
+        .addColumn('sex', 'text')
+        .addColumn('age_min', 'integer')
+        .addColumn('age_max', 'integer')
+        .addColumn('death_edtf', 'text')
+        .addColumn('death_earliest', 'text')
+        .addColumn('death_latest', 'text')
+        .addColumn('place', 'text')
+        .addColumn('person_id', 'integer', (c) => c.references('person.id'))
+        .addUniqueConstraint('list_record_row', ['list_id', 'row_number'])
+        .execute()
+      await db.schema.createIndex('list_record_person').on('list_record').column('person_id').execute()
+
+      await withId(kind, db.schema.createTable('app_user'))
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('audit_event')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('entity_type', 'text', (c) => c.notNull())
+        .addColumn('entity_id', 'text', (c) => c.notNull())
+        .addColumn('digest', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('audit_event_entity').on('audit_event').columns(['entity_type', 'entity_id']).execute()
+      // Append-only by construction: the database itself refuses updates and deletes of audit
+      // events. (Someone with file access can still drop the trigger; verification catches that.)
+      if (kind === 'sqlite') {
+        await sql`create trigger audit_event_no_update before update on audit_event begin select raise(abort, 'audit events are append-only'); end`.execute(db)
+        await sql`create trigger audit_event_no_delete before delete on audit_event begin select raise(abort, 'audit events are append-only'); end`.execute(db)
+      } else {
+        await sql`create function audit_event_append_only() returns trigger language plpgsql as $$ begin raise exception 'audit events are append-only'; end $$`.execute(db)
+        await sql`create trigger audit_event_no_change before update or delete on audit_event for each row execute function audit_event_append_only()`.execute(db)
+      }
+    },
+  }
+}
+
+/** Every migration, in order. Names sort in the order they apply. */
+export function migrationsFor(kind: BackendKind): Record<string, Migration> {
+  return {
+    '0001_initial': initial(kind),
+  }
+}
+
+class StaticMigrations implements MigrationProvider {
+  constructor(private readonly kind: BackendKind) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrationsFor(this.kind)
+  }
+}
+
+/**
+ * Brings a database to the latest schema. Safe to run on every start: applied migrations are
+ * recorded and skipped. Throws with the failing migration's name.
+ */
+export async function migrateToLatest(db: AnyDb, kind: BackendKind): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrations(kind) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    const message = error instanceof Error ? error.message : String(error)
+    throw new Error(`migration ${failed} failed: ${message}`)
+  }
+}

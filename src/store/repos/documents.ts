@@ -1,0 +1,99 @@
+import { sql, type Kysely, type Selectable } from 'kysely'
+import { parseEdtf, sha256Hex, type DocumentInput, type DocumentRecord } from '../../domain/index.js'
+import type { Database, DocumentTable } from '../schema.js'
+import { containsPattern, decodeCursor, nowIso, toPage, type Page, type PageRequest } from './common.js'
+
+export function toDocument(r: Omit<Selectable<DocumentTable>, 'original'>): DocumentRecord {
+  return {
+    id: Number(r.id),
+    sourceId: Number(r.source_id),
+    kind: r.kind as DocumentRecord['kind'],
+    title: r.title,
+    language: r.language,
+    author: r.author,
+    publishedDate: r.published_edtf,
+    retrievedAt: r.retrieved_at,
+    url: r.url,
+    text: r.text,
+    sha256: r.sha256,
+    createdAt: r.created_at,
+  }
+}
+
+// Every column but the original bytes, which are fetched only when asked for.
+const COLUMNS = [
+  'id',
+  'source_id',
+  'kind',
+  'title',
+  'language',
+  'author',
+  'published_edtf',
+  'published_earliest',
+  'published_latest',
+  'retrieved_at',
+  'url',
+  'text',
+  'sha256',
+  'created_at',
+] as const
+
+export interface DocumentFilter {
+  sourceId?: number | undefined
+  language?: string | undefined
+  q?: string | undefined
+}
+
+export async function getDocument(db: Kysely<Database>, id: number): Promise<DocumentRecord | undefined> {
+  const r = await db.selectFrom('document').select(COLUMNS).where('id', '=', id).executeTakeFirst()
+  return r && toDocument(r)
+}
+
+export async function findDocumentBySha256(db: Kysely<Database>, sha256: string): Promise<DocumentRecord | undefined> {
+  const r = await db.selectFrom('document').select(COLUMNS).where('sha256', '=', sha256).executeTakeFirst()
+  return r && toDocument(r)
+}
+
+export async function getDocumentOriginal(db: Kysely<Database>, id: number): Promise<Uint8Array | null | undefined> {
+  const r = await db.selectFrom('document').select('original').where('id', '=', id).executeTakeFirst()
+  return r === undefined ? undefined : r.original
+}
+
+export async function listDocuments(db: Kysely<Database>, f: DocumentFilter, page: PageRequest): Promise<Page<DocumentRecord>> {
+  let q = db.selectFrom('document').select(COLUMNS).where('id', '>', decodeCursor(page.cursor))
+  if (f.sourceId !== undefined) q = q.where('source_id', '=', f.sourceId)
+  if (f.language) q = q.where('language', '=', f.language)
+  if (f.q) q = q.where(sql<boolean>`lower(title) like ${containsPattern(f.q)} escape '\\'`)
+  const rows = await q.orderBy('id').limit(page.limit + 1).execute()
+  return toPage(rows, page.limit, toDocument)
+}
+
+/**
+ * Stores a document. `original` is the bytes as received (the text's UTF-8 bytes when absent);
+ * their SHA-256 identifies the document, so the same bytes are never stored twice.
+ */
+export async function insertDocument(trx: Kysely<Database>, input: DocumentInput, original?: Uint8Array): Promise<DocumentRecord> {
+  const bytes = original ?? Buffer.from(input.text, 'utf8')
+  const published = input.publishedDate ? parseEdtf(input.publishedDate) : null
+  const row = await trx
+    .insertInto('document')
+    .values({
+      source_id: input.sourceId,
+      kind: input.kind,
+      title: input.title,
+      language: input.language,
+      author: input.author ?? null,
+      published_edtf: published?.edtf ?? null,
+      published_earliest: published?.earliest ?? null,
+      published_latest: published?.latest ?? null,
+      retrieved_at: input.retrievedAt ?? nowIso(),
+      url: input.url ?? null,
+      text: input.text,
+      sha256: sha256Hex(bytes),
+      original: bytes,
+      created_at: nowIso(),
+    })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow()
+  return toDocument(row)
+}

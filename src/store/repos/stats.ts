@@ -1,0 +1,111 @@
+// Counts for the stats endpoint: documented (graded fair or better) beside reported (everything
+// not discounted) beside all records, grouped by one dimension. Computed in SQL so that a
+// million rows are counted where they lie.
+import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { DOCUMENTED_GRADES } from '../../domain/index.js'
+import type { Database } from '../schema.js'
+import { num } from './common.js'
+import { whereIncident, type IncidentFilter } from './incidents.js'
+import { wherePerson, type PersonFilter } from './persons.js'
+
+/** What is counted: incidents, their victims (sum of the minimum count), or person records. */
+export type StatsUnit = 'incidents' | 'victims' | 'persons'
+export const STATS_DIMENSIONS = ['month', 'country', 'place', 'type', 'grade', 'sex', 'none'] as const
+export type StatsDimension = (typeof STATS_DIMENSIONS)[number]
+
+export interface StatsRow {
+  /** The group: a month 'YYYY-MM', a country code, a place, a type, a grade, a sex; "uncertain" or "unknown" where not known. */
+  key: string
+  documented: number
+  reported: number
+  all: number
+}
+
+export interface Stats {
+  unit: StatsUnit
+  by: StatsDimension
+  totals: Omit<StatsRow, 'key'>
+  groups: StatsRow[]
+}
+
+const documentedList = sql.join(DOCUMENTED_GRADES.map((g) => sql.lit(g)))
+
+function incidentKey(by: StatsDimension): RawBuilder<string> | null {
+  switch (by) {
+    case 'month':
+      return sql<string>`coalesce(incident.date_month, 'uncertain')`
+    case 'country':
+      return sql<string>`coalesce(incident.place_country, 'unknown')`
+    case 'place':
+      return sql<string>`coalesce(incident.place_name, 'unknown')`
+    case 'type':
+      return sql<string>`incident.type`
+    case 'grade':
+      return sql<string>`incident.grade`
+    case 'none':
+      return sql<string>`'all'`
+    case 'sex':
+      return null
+  }
+}
+
+function personKey(by: StatsDimension): RawBuilder<string> | null {
+  switch (by) {
+    case 'month':
+      return sql<string>`coalesce(person.death_month, 'uncertain')`
+    case 'country':
+      return sql<string>`coalesce(person.place_country, 'unknown')`
+    case 'place':
+      return sql<string>`coalesce(person.place_name, 'unknown')`
+    case 'grade':
+      return sql<string>`person.grade`
+    case 'sex':
+      return sql<string>`person.sex`
+    case 'none':
+      return sql<string>`'all'`
+    case 'type':
+      return null
+  }
+}
+
+function finish(unit: StatsUnit, by: StatsDimension, rows: { key: unknown; documented: unknown; reported: unknown; all: unknown }[]): Stats {
+  const groups = rows
+    .map((r) => ({ key: String(r.key), documented: num(r.documented), reported: num(r.reported), all: num(r.all) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const totals = groups.reduce(
+    (t, g) => ({ documented: t.documented + g.documented, reported: t.reported + g.reported, all: t.all + g.all }),
+    { documented: 0, reported: 0, all: 0 },
+  )
+  return { unit, by, totals, groups }
+}
+
+/** Incident or victim counts by one dimension; null when the dimension does not apply. */
+export async function incidentStats(db: Kysely<Database>, unit: 'incidents' | 'victims', by: StatsDimension, f: IncidentFilter): Promise<Stats | null> {
+  const key = incidentKey(by)
+  if (key === null) return null
+  const weight = unit === 'victims' ? sql<number>`coalesce(incident.victims_min, 0)` : sql<number>`1`
+  const q = whereIncident(db.selectFrom('incident'), f)
+    .select([
+      key.as('key'),
+      sql<number>`sum(case when incident.grade in (${documentedList}) then ${weight} else 0 end)`.as('documented'),
+      sql<number>`sum(case when incident.grade <> 'discounted' then ${weight} else 0 end)`.as('reported'),
+      sql<number>`sum(${weight})`.as('all'),
+    ])
+    .groupBy(key)
+  return finish(unit, by, await q.execute())
+}
+
+/** Person counts by one dimension; null when the dimension does not apply. */
+export async function personStats(db: Kysely<Database>, by: StatsDimension, f: PersonFilter): Promise<Stats | null> {
+  const key = personKey(by)
+  if (key === null) return null
+  const q = wherePerson(db.selectFrom('person'), f)
+    .select([
+      key.as('key'),
+      sql<number>`sum(case when person.grade in (${documentedList}) then 1 else 0 end)`.as('documented'),
+      sql<number>`sum(case when person.grade <> 'discounted' then 1 else 0 end)`.as('reported'),
+      sql<number>`count(*)`.as('all'),
+    ])
+    .groupBy(key)
+  return finish('persons', by, await q.execute())
+}

@@ -1,0 +1,188 @@
+// Row types of every table, as Kysely sees them. Column names are snake_case; dates are ISO text
+// (days 'YYYY-MM-DD' compare correctly as strings); JSON is stored as text; booleans as 0/1, so
+// the same migrations and queries serve SQLite and PostgreSQL.
+import type { ColumnType, Generated } from 'kysely'
+
+type Id = Generated<number>
+
+export interface SourceTable {
+  id: Id
+  kind: string
+  name: string
+  reliability: string
+  independence_group: string
+  description: string | null
+  url: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface DocumentTable {
+  id: Id
+  source_id: number
+  kind: string
+  title: string
+  language: string
+  author: string | null
+  published_edtf: string | null
+  published_earliest: string | null
+  published_latest: string | null
+  retrieved_at: string
+  url: string | null
+  text: string
+  sha256: string
+  original: Uint8Array | null
+  created_at: string
+}
+
+/** Columns of a place, flattened with a prefix, so places filter and group in SQL. */
+export interface PlaceColumns {
+  place_name: string | null
+  place_gazetteer_id: string | null
+  place_country: string | null
+  place_admin1: string | null
+  place_lat: number | null
+  place_lon: number | null
+}
+
+export interface IncidentTable extends PlaceColumns {
+  id: Id
+  type: string
+  title: string
+  description: string | null
+  date_edtf: string | null
+  date_earliest: string | null
+  date_latest: string | null
+  /** 'YYYY-MM' when the date lies within one month, else null (counted as uncertain). */
+  date_month: string | null
+  perpetrator: string | null
+  victims_min: number | null
+  victims_max: number | null
+  computed_grade: string
+  grade_override: string | null
+  grade_override_reason: string | null
+  grade_override_by: string | null
+  grade_override_at: string | null
+  /** The grade that counts: override ?? computed (kept as a column to filter and group on). */
+  grade: string
+  created_at: string
+  updated_at: string
+}
+
+export interface ActTable {
+  id: Id
+  incident_id: number
+  kind: string
+  person_id: number | null
+  victim_count: number | null
+  perpetrator: string | null
+  involvement: string
+  created_at: string
+}
+
+export interface PersonTable extends PlaceColumns {
+  id: Id
+  name: string
+  name_variants: string
+  sex: string
+  age_min: number | null
+  age_max: number | null
+  nationality: string | null
+  origin: string | null
+  affiliation: string | null
+  fate: string
+  death_edtf: string | null
+  death_earliest: string | null
+  death_latest: string | null
+  death_month: string | null
+  cause: string | null
+  grade: string
+  created_at: string
+  updated_at: string
+}
+
+export interface PersonIncidentTable {
+  person_id: number
+  incident_id: number
+}
+
+export interface ClaimTable {
+  id: Id
+  document_id: number
+  source_id: number
+  span_start: number
+  span_end: number
+  quote: string
+  subject_kind: string
+  subject_id: number | null
+  field: string
+  value_json: string
+  credibility: number
+  status: string
+  extracted_by: string
+  note: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface CasualtyListTable {
+  id: Id
+  name: string
+  source_id: number | null
+  description: string | null
+  created_at: string
+}
+
+export interface ListRecordTable {
+  id: Id
+  list_id: number
+  row_number: number
+  record_key: string | null
+  raw_json: string
+  full_name: string | null
+  given_name: string | null
+  family_name: string | null
+  sex: string | null
+  age_min: number | null
+  age_max: number | null
+  death_edtf: string | null
+  death_earliest: string | null
+  death_latest: string | null
+  place: string | null
+  person_id: number | null
+}
+
+export interface AppUserTable {
+  id: Id
+  username: string
+  role: string
+  password_hash: string | null
+  disabled: number
+  created_at: string
+}
+
+export interface AuditEventTable {
+  seq: ColumnType<number, number, never>
+  at: string
+  actor: string
+  action: string
+  entity_type: string
+  entity_id: string
+  digest: string
+  prev_hash: string
+  hash: string
+}
+
+export interface Database {
+  source: SourceTable
+  document: DocumentTable
+  incident: IncidentTable
+  act: ActTable
+  person: PersonTable
+  person_incident: PersonIncidentTable
+  claim: ClaimTable
+  casualty_list: CasualtyListTable
+  list_record: ListRecordTable
+  app_user: AppUserTable
+  audit_event: AuditEventTable
+}

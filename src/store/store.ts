@@ -1,0 +1,264 @@
+// The store: reads straight from the repositories; writes only through `write`, which runs one
+// transaction and appends an audit event for every change made in it.
+import type { Insertable, Kysely } from 'kysely'
+import type {
+  ActInput,
+  AuditEvent,
+  ClaimInputParsed,
+  ClaimStatus,
+  DocumentInput,
+  Grade,
+  IncidentInput,
+  ListInput,
+  ListRecordInput,
+  PersonInputParsed,
+  Role,
+  SourceInput,
+} from '../domain/index.js'
+import { AuditAppender, auditTrailOf, readAuditEvents } from './audit.js'
+import type { Backend, BackendKind } from './backend.js'
+import type { Database, PersonTable } from './schema.js'
+import { migrateToLatest } from './migrations.js'
+import type { PageRequest } from './repos/common.js'
+import * as claims from './repos/claims.js'
+import * as documents from './repos/documents.js'
+import * as incidents from './repos/incidents.js'
+import * as lists from './repos/lists.js'
+import * as persons from './repos/persons.js'
+import * as sources from './repos/sources.js'
+import * as stats from './repos/stats.js'
+import * as users from './repos/users.js'
+
+/**
+ * Every read, over one Kysely handle: the store's for ordinary reads, a transaction's inside
+ * `write` (there, read through `w.read`: on SQLite the one connection is held by the writer).
+ */
+export class Reader {
+  constructor(readonly db: Kysely<Database>) {}
+
+  readonly sources = {
+    get: (id: number) => sources.getSource(this.db, id),
+    findByName: (name: string) => sources.findSourceByName(this.db, name),
+    list: (f: sources.SourceFilter, p: PageRequest) => sources.listSources(this.db, f, p),
+  }
+  readonly documents = {
+    get: (id: number) => documents.getDocument(this.db, id),
+    findBySha256: (sha: string) => documents.findDocumentBySha256(this.db, sha),
+    original: (id: number) => documents.getDocumentOriginal(this.db, id),
+    list: (f: documents.DocumentFilter, p: PageRequest) => documents.listDocuments(this.db, f, p),
+  }
+  readonly incidents = {
+    get: (id: number) => incidents.getIncident(this.db, id),
+    list: (f: incidents.IncidentFilter, p: PageRequest) => incidents.listIncidents(this.db, f, p),
+    acts: (id: number) => incidents.actsOfIncident(this.db, id),
+  }
+  readonly persons = {
+    get: (id: number) => persons.getPerson(this.db, id),
+    list: (f: persons.PersonFilter, p: PageRequest) => persons.listPersons(this.db, f, p),
+  }
+  readonly claims = {
+    get: (id: number) => claims.getClaim(this.db, id),
+    list: (f: claims.ClaimFilter, p: PageRequest) => claims.listClaims(this.db, f, p),
+    forGrading: (subject: Parameters<typeof claims.claimsForGrading>[1]) => claims.claimsForGrading(this.db, subject),
+  }
+  readonly lists = {
+    get: (id: number) => lists.getList(this.db, id),
+    findByName: (name: string) => lists.findListByName(this.db, name),
+    all: () => lists.listLists(this.db),
+    records: (listId: number, p: PageRequest) => lists.listRecordsOf(this.db, listId, p),
+    lastRow: (listId: number) => lists.lastListRow(this.db, listId),
+  }
+  readonly users = {
+    byName: (username: string) => users.getUserByName(this.db, username),
+    all: () => users.listUsers(this.db),
+  }
+  readonly stats = {
+    incidents: (unit: 'incidents' | 'victims', by: stats.StatsDimension, f: incidents.IncidentFilter) => stats.incidentStats(this.db, unit, by, f),
+    persons: (by: stats.StatsDimension, f: persons.PersonFilter) => stats.personStats(this.db, by, f),
+  }
+  readonly audit = {
+    read: (afterSeq: number, limit: number) => readAuditEvents(this.db, afterSeq, limit),
+    trailOf: (entityType: string, entityId: string | number) => auditTrailOf(this.db, entityType, entityId),
+  }
+
+}
+
+/** Everything that changes data, inside one transaction; each method appends its audit event. */
+export class Writer {
+  private readonly audit: AuditAppender
+  constructor(
+    backend: Backend,
+    /** The transaction; reads through it see the transaction's own writes. */
+    readonly trx: Kysely<Database>,
+    readonly actor: string,
+  ) {
+    this.audit = new AuditAppender(backend, trx, actor)
+    this.read = new Reader(trx)
+  }
+
+  /** Reads that see this transaction's own writes. */
+  readonly read: Reader
+
+  /** True when the row exists, as seen inside this transaction. */
+  async exists(table: 'source' | 'document' | 'incident' | 'person' | 'claim' | 'casualty_list', id: number): Promise<boolean> {
+    const row = await this.trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst()
+    return row !== undefined
+  }
+
+  /** Appends an audit event for a change made outside the methods below. */
+  record(action: string, entityType: string, entityId: string | number, change: unknown): Promise<AuditEvent> {
+    return this.audit.append({ action, entityType, entityId, change })
+  }
+
+  async createSource(input: SourceInput) {
+    const s = await sources.insertSource(this.trx, input)
+    await this.record('source.create', 'source', s.id, s)
+    return s
+  }
+
+  async updateSource(id: number, input: SourceInput) {
+    const s = await sources.updateSource(this.trx, id, input)
+    if (s) await this.record('source.update', 'source', id, s)
+    return s
+  }
+
+  async createDocument(input: DocumentInput, original?: Uint8Array) {
+    const d = await documents.insertDocument(this.trx, input, original)
+    await this.record('document.create', 'document', d.id, d)
+    return d
+  }
+
+  async createIncident(input: IncidentInput, grade: Grade) {
+    const i = await incidents.insertIncident(this.trx, input, grade)
+    await this.record('incident.create', 'incident', i.id, i)
+    return i
+  }
+
+  async updateIncident(id: number, input: IncidentInput) {
+    const i = await incidents.updateIncident(this.trx, id, input)
+    if (i) await this.record('incident.update', 'incident', id, i)
+    return i
+  }
+
+  async setIncidentComputedGrade(id: number, grade: Grade) {
+    const i = await incidents.setIncidentComputedGrade(this.trx, id, grade)
+    if (i) await this.record('incident.grade', 'incident', id, { computedGrade: grade })
+    return i
+  }
+
+  async overrideIncidentGrade(id: number, override: { grade: Grade; reason: string } | null) {
+    const i = await incidents.setIncidentGradeOverride(this.trx, id, override && { ...override, by: this.actor })
+    if (i) await this.record(override ? 'incident.grade_override' : 'incident.grade_override_clear', 'incident', id, override)
+    return i
+  }
+
+  async createAct(input: ActInput) {
+    const a = await incidents.insertAct(this.trx, input)
+    await this.record('act.create', 'act', a.id, a)
+    return a
+  }
+
+  async createPerson(input: PersonInputParsed, grade: Grade) {
+    const p = await persons.insertPerson(this.trx, input, grade)
+    await this.record('person.create', 'person', p.id, p)
+    return p
+  }
+
+  async updatePerson(id: number, input: PersonInputParsed) {
+    const p = await persons.updatePerson(this.trx, id, input)
+    if (p) await this.record('person.update', 'person', id, p)
+    return p
+  }
+
+  async setPersonGrade(id: number, grade: Grade) {
+    await persons.setPersonGrade(this.trx, id, grade)
+    await this.record('person.grade', 'person', id, { grade })
+  }
+
+  /** Bulk insert (imports, benchmarks): one audit event covers the batch, digesting every row. */
+  async createPersonRows(rows: Insertable<PersonTable>[]) {
+    const ids = await persons.insertPersonRows(this.trx, rows)
+    if (ids.length > 0) await this.record('person.create_batch', 'person', `${ids[0]}..${ids[ids.length - 1]}`, rows)
+    return ids
+  }
+
+  async createClaim(input: ClaimInputParsed & { sourceId: number }) {
+    const c = await claims.insertClaim(this.trx, input)
+    await this.record('claim.create', 'claim', c.id, c)
+    return c
+  }
+
+  async updateClaim(id: number, input: ClaimInputParsed & { sourceId: number }) {
+    const c = await claims.updateClaim(this.trx, id, input)
+    if (c) await this.record(`claim.${input.status === 'draft' ? 'update' : statusVerb(input.status)}`, 'claim', id, c)
+    return c
+  }
+
+  async createList(input: ListInput) {
+    const l = await lists.insertList(this.trx, input)
+    await this.record('list.create', 'list', l.id, l)
+    return l
+  }
+
+  /** Adds rows to a list; one audit event covers the batch, digesting every row. */
+  async addListRecords(listId: number, records: ListRecordInput[]) {
+    const rows = records.map((r) => lists.listRecordRow(listId, r))
+    const n = await lists.insertListRecordRows(this.trx, rows)
+    if (n > 0) {
+      const first = records[0]?.rowNumber
+      const last = records[records.length - 1]?.rowNumber
+      await this.record('list_record.create_batch', 'list', listId, { rows: `${first}..${last}`, records: rows })
+    }
+    return n
+  }
+
+  async createUser(username: string, role: Role, passwordHash: string | null) {
+    const u = await users.insertUser(this.trx, username, role, passwordHash)
+    // The password hash is not part of the recorded change.
+    await this.record('user.create', 'user', u.id, u)
+    return u
+  }
+}
+
+function statusVerb(status: ClaimStatus): string {
+  switch (status) {
+    case 'accepted':
+      return 'accept'
+    case 'rejected':
+      return 'reject'
+    case 'draft':
+      return 'update'
+  }
+}
+
+/** An open database: reads, writes through `write`, and the audit log. */
+export class Store extends Reader {
+  constructor(private readonly backend: Backend) {
+    super(backend.db)
+  }
+
+  get kind(): BackendKind {
+    return this.backend.kind
+  }
+  /** Where the data lives, safe to print (no password). */
+  get location(): string {
+    return this.backend.location
+  }
+
+  /** Brings the schema up to date; idempotent. */
+  migrate(): Promise<void> {
+    return migrateToLatest(this.backend.db, this.backend.kind)
+  }
+
+  /**
+   * Runs `fn` as one transaction on behalf of `actor`. Every change it makes through the Writer
+   * is audited in the same transaction; if `fn` throws, nothing of it is kept.
+   */
+  write<T>(actor: string, fn: (w: Writer) => Promise<T>): Promise<T> {
+    return this.backend.writeTransaction((trx) => fn(new Writer(this.backend, trx, actor)))
+  }
+
+  close(): Promise<void> {
+    return this.backend.close()
+  }
+}

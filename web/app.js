@@ -1,0 +1,62 @@
+// The demo's page: talks only to the HTTP API. Text is inserted with textContent, never as HTML.
+const api = (path) => fetch(`/api/v1${path}`).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${path}: ${r.status}`))))
+
+function el(tag, text, className) {
+  const e = document.createElement(tag)
+  if (text !== undefined) e.textContent = text
+  if (className) e.className = className
+  return e
+}
+
+function gradeBadge(grade) {
+  return el('span', grade, `grade grade-${grade}`)
+}
+
+async function showStats() {
+  const [incidents, victims] = await Promise.all([api('/stats?unit=incidents&by=grade'), api('/stats?unit=victims&by=grade')])
+  const body = document.querySelector('#stats tbody')
+  const byKey = new Map(victims.groups.map((g) => [g.key, g.all]))
+  for (const g of incidents.groups) {
+    const tr = el('tr')
+    const td = el('td')
+    td.append(gradeBadge(g.key))
+    tr.append(td, el('td', String(g.all)), el('td', String(byKey.get(g.key) ?? 0)))
+    body.append(tr)
+  }
+  const total = el('tr')
+  total.append(el('td', 'documented / reported'), el('td', `${incidents.totals.documented} / ${incidents.totals.reported}`), el('td', `${victims.totals.documented} / ${victims.totals.reported}`))
+  body.append(total)
+}
+
+async function showIncident(id) {
+  const [detail, claims, sources] = await Promise.all([api(`/incidents/${id}`), api(`/claims?incidentId=${id}&limit=200`), api('/sources?limit=500')])
+  const names = new Map(sources.items.map((s) => [s.id, `${s.name} (${s.kind}, reliability ${s.reliability})`]))
+  document.querySelector('#detail').hidden = false
+  document.querySelector('#detail-title').textContent = detail.incident.title
+  const grade = document.querySelector('#detail-grade')
+  grade.replaceChildren(gradeBadge(detail.incident.grade), document.createTextNode(` ${detail.grading.reason}`))
+  const list = document.querySelector('#detail-claims')
+  list.replaceChildren()
+  for (const c of claims.items) {
+    const li = el('li')
+    const value = typeof c.assertion.value === 'object' ? JSON.stringify(c.assertion.value) : c.assertion.value
+    li.append(el('strong', `${c.assertion.field}: ${value}`), document.createTextNode(` — ${names.get(c.sourceId) ?? `source ${c.sourceId}`}, credibility ${c.credibility}, ${c.status}`))
+    li.append(el('blockquote', c.quote))
+    list.append(li)
+  }
+}
+
+async function showIncidents() {
+  const page = await api('/incidents?limit=100')
+  const list = document.querySelector('#incidents')
+  for (const i of page.items) {
+    const li = el('li')
+    const b = el('button', i.title, 'link')
+    b.addEventListener('click', () => showIncident(i.id))
+    li.append(gradeBadge(i.grade), document.createTextNode(' '), b, document.createTextNode(` — ${i.date ?? 'date unknown'}, ${i.place?.name ?? 'place unknown'}`))
+    list.append(li)
+  }
+}
+
+showStats().catch((e) => console.error(e))
+showIncidents().catch((e) => console.error(e))
