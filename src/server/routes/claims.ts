@@ -46,10 +46,10 @@ export function claimRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     r.get('/claims/:id', { schema: { tags: ['claims'], params: Id } }, async (req) => app.getClaim(deps.context(req), req.params.id))
     r.post('/claims', { schema: { tags: ['claims'], body: ClaimInput } }, async (req, reply) => reply.status(201).send(await app.addClaim(deps.context(req), req.body)))
     r.put('/claims/:id', { schema: { tags: ['claims'], params: Id, body: ClaimInput } }, async (req) => app.editClaim(deps.context(req), req.params.id, req.body))
-    r.post('/claims/:id/accept', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.optional() } }, async (req) =>
+    r.post('/claims/:id/accept', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
       app.reviewClaim(deps.context(req), req.params.id, 'accepted', req.body ?? {}),
     )
-    r.post('/claims/:id/reject', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.optional() } }, async (req) =>
+    r.post('/claims/:id/reject', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
       app.reviewClaim(deps.context(req), req.params.id, 'rejected', req.body ?? {}),
     )
   }

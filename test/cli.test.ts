@@ -1,0 +1,128 @@
+// The `tally` command as a user runs it: a child process, its exit code and its one-line errors.
+// The audit chain is tampered with by editing the database file underneath, as an attacker would.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import BetterSqlite3 from 'better-sqlite3'
+
+const BIN = join(process.cwd(), 'bin', 'tally.js')
+
+function tally(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TALLY_DB: '' }, timeout: 60_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+function tmp(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'tally-cli-')), name)
+}
+
+function demoDb(): string {
+  const db = tmp('demo.db')
+  const r = tally('demo', '--no-serve', '--db', db)
+  assert.equal(r.code, 0, r.stderr)
+  return db
+}
+
+/** Opens the file directly, removes the append-only triggers (as an attacker with the file would) and runs `edit`. */
+function tamper(db: string, edit: (raw: BetterSqlite3.Database) => void) {
+  const raw = new BetterSqlite3(db)
+  raw.exec('drop trigger audit_event_no_update; drop trigger audit_event_no_delete;')
+  edit(raw)
+  raw.close()
+}
+
+test('--help lists only the commands that work', () => {
+  const r = tally('--help')
+  assert.equal(r.code, 0)
+  for (const cmd of ['init', 'serve', 'demo', 'audit']) assert.match(r.stdout, new RegExp(`\\n  ${cmd}\\b`))
+  assert.equal(tally('audit', 'verify', '--help').code, 0)
+})
+
+test('init creates a workspace and is idempotent', () => {
+  const db = tmp('t.db')
+  const first = tally('init', '--db', db)
+  assert.equal(first.code, 0, first.stderr)
+  assert.match(first.stdout, /Created SQLite workspace/)
+  const again = tally('init', '--db', db)
+  assert.equal(again.code, 0)
+  assert.match(again.stdout, /Updated SQLite workspace/)
+})
+
+test('demo builds the seed workspace and its audit chain verifies', () => {
+  const db = demoDb()
+  const r = tally('audit', 'verify', '--db', db)
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /audit chain intact: \d+ events, head [0-9a-f]{64}/)
+})
+
+test('audit verify names the first altered event', () => {
+  const db = demoDb()
+  tamper(db, (raw) => raw.prepare("update audit_event set actor = 'mallory' where seq = 7").run())
+  const r = tally('audit', 'verify', '--db', db)
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /^error: audit chain broken at event 7: event 7 was altered/)
+  assert.equal(r.stderr.trim().split('\n').length, 1)
+})
+
+test('audit verify names the first event after a removed one', () => {
+  const db = demoDb()
+  tamper(db, (raw) => raw.prepare('delete from audit_event where seq = 5').run())
+  const r = tally('audit', 'verify', '--db', db)
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /broken at event 6: expected event 5 but found event 6/)
+})
+
+test('audit verify catches reordered events', () => {
+  const db = demoDb()
+  tamper(db, (raw) => {
+    // Swap everything but the sequence numbers of events 3 and 4.
+    const cols = ['at', 'actor', 'action', 'entity_type', 'entity_id', 'digest', 'prev_hash', 'hash']
+    const a = raw.prepare('select * from audit_event where seq = 3').get() as Record<string, unknown>
+    const b = raw.prepare('select * from audit_event where seq = 4').get() as Record<string, unknown>
+    const set = raw.prepare(`update audit_event set ${cols.map((c) => `${c} = @${c}`).join(', ')} where seq = @seq`)
+    set.run({ ...b, seq: 3 })
+    set.run({ ...a, seq: 4 })
+  })
+  const r = tally('audit', 'verify', '--db', db)
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /broken at event 3/)
+})
+
+test('a corrupt database file gets a one-line error naming it, not a stack trace', () => {
+  const db = tmp('corrupt.db')
+  writeFileSync(db, 'this is not a database, it is a text file '.repeat(200))
+  const r = tally('audit', 'verify', '--db', db)
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, new RegExp(`^error: cannot open SQLite database ${db.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: file is not a database\\n$`))
+})
+
+test('an unwritable database location gets a one-line error', () => {
+  const file = tmp('plain-file')
+  writeFileSync(file, 'x')
+  const r = tally('init', '--db', join(file, 'sub', 'tally.db'))
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /^error: cannot open SQLite database .*plain-file\/sub\/tally\.db: /)
+  assert.equal(r.stderr.trim().split('\n').length, 1)
+})
+
+test('an unreachable PostgreSQL gets a one-line error without the password', () => {
+  const r = tally('init', '--db', 'postgres://tally:s3cret-pass@127.0.0.1:1/tally')
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /^error: cannot reach PostgreSQL at postgres:\/\/tally:\*\*\*@127\.0\.0\.1:1\/tally: /)
+  assert.doesNotMatch(r.stderr, /s3cret-pass/)
+  assert.equal(r.stderr.trim().split('\n').length, 1)
+})
+
+test('bad flags exit 2 with an error line', () => {
+  const port = tally('serve', '--port', 'eighty', '--db', tmp('p.db'))
+  assert.equal(port.code, 2)
+  assert.match(port.stderr, /^error: --port must be an integer/)
+  const unknown = tally('init', '--nope')
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /error: unknown option '--nope'/)
+  const command = tally('frobnicate')
+  assert.equal(command.code, 2)
+})
