@@ -222,7 +222,11 @@ class StaticMigrations implements MigrationProvider {
  * recorded and skipped. Throws with the failing migration's name.
  */
 export async function migrateToLatest(db: AnyDb, kind: BackendKind): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrations(kind) })
+  // Kysely looks for its bookkeeping tables in every schema unless told which one; name the
+  // current schema so that a database with Tally in several schemas migrates each on its own.
+  const schema =
+    kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined
+  const migrator = new Migrator({ db, provider: new StaticMigrations(kind), ...(schema ? { migrationTableSchema: schema } : {}) })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
