@@ -185,6 +185,22 @@ for (const backend of testBackends()) {
       ])
     })
 
+    test('person counts follow every change, including grade changes', async () => {
+      const count = async () => (await store.stats.persons('grade', { dateFrom: '2013-01-01', dateTo: '2013-12-31' }))?.totals
+      const before = await count()
+      const { personRow } = await import('../src/store/index.js')
+      const extra = PersonInput.parse({ name: 'Late entry', sex: 'female', fate: 'killed', dateOfDeath: '2013-05-01' })
+      const [id] = await store.write('importer', (w) => w.createPersonRows([personRow(extra, 'weak', new Date().toISOString())]))
+      assert.deepEqual(await count(), { documented: before!.documented, reported: before!.reported + 1, all: before!.all + 1 })
+      await store.write('rita', (w) => w.setPersonGrade(id!, 'confirmed'))
+      assert.deepEqual(await count(), { documented: before!.documented + 1, reported: before!.reported + 1, all: before!.all + 1 })
+      await store.write('rita', (w) => w.setPersonGrade(id!, 'discounted'))
+      assert.deepEqual(await count(), { documented: before!.documented, reported: before!.reported, all: before!.all + 1 })
+      // Filters the in-memory copy cannot answer go to SQL and agree with it.
+      const bySql = await store.stats.persons('grade', { dateFrom: '2013-01-01', dateTo: '2013-12-31', q: 'person' })
+      assert.equal(bySql?.totals.all, 2500)
+    })
+
     test('the audit chain of everything above verifies, and cannot be updated or deleted', async () => {
       const v = new ChainVerifier()
       let after = 0
@@ -202,3 +218,23 @@ for (const backend of testBackends()) {
     })
   })
 }
+
+test('person counts seen by one process follow writes made by another (SQLite file)', async () => {
+  const { mkdtempSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const { join } = await import('node:path')
+  const { openStore, personRow } = await import('../src/store/index.js')
+  const file = join(mkdtempSync(join(tmpdir(), 'tally-facts-')), 'x.db')
+  const reader = await openStore(file)
+  const writer = await openStore(file)
+  try {
+    const row = (name: string) => personRow(PersonInput.parse({ name, fate: 'killed', dateOfDeath: '2015-03-02' }), 'fair', new Date().toISOString())
+    await writer.write('a', (w) => w.createPersonRows([row('one'), row('two')]))
+    assert.equal((await reader.stats.persons('month', {}))?.totals.documented, 2)
+    await writer.write('a', (w) => w.createPersonRows([row('three')]))
+    assert.deepEqual((await reader.stats.persons('month', {}))?.groups, [{ key: '2015-03', documented: 3, reported: 3, all: 3 }])
+  } finally {
+    await reader.close()
+    await writer.close()
+  }
+})

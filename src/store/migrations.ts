@@ -98,8 +98,8 @@ function initial(kind: BackendKind): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute()
-      // Covering index for the stats query (count by month and grade without touching the rows).
-      await db.schema.createIndex('person_stats').on('person').columns(['grade', 'death_month', 'place_country', 'sex']).execute()
+      // No index for person statistics: they are counted from an in-memory columnar copy
+      // (repos/person-facts.ts), and every index slows bulk imports.
       await db.schema.createIndex('person_death').on('person').columns(['death_earliest', 'death_latest']).execute()
 
       await withId(kind, db.schema.createTable('act'))

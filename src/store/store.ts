@@ -27,6 +27,7 @@ import * as lists from './repos/lists.js'
 import * as persons from './repos/persons.js'
 import * as sources from './repos/sources.js'
 import * as stats from './repos/stats.js'
+import { PersonFacts } from './repos/person-facts.js'
 import * as users from './repos/users.js'
 
 /**
@@ -83,7 +84,11 @@ export class Reader {
 
 }
 
-/** Everything that changes data, inside one transaction; each method appends its audit event. */
+/**
+ * Everything that changes data, inside one transaction; each method appends its audit event.
+ * A change to a person must name it in its event (entity type "person", entity id the person's
+ * id or an "a..b" range): the in-memory person statistics are kept exact by reading those events.
+ */
 export class Writer {
   private readonly audit: AuditAppender
   constructor(
@@ -233,8 +238,16 @@ function statusVerb(status: ClaimStatus): string {
 
 /** An open database: reads, writes through `write`, and the audit log. */
 export class Store extends Reader {
+  private readonly personFacts = new PersonFacts()
+
   constructor(private readonly backend: Backend) {
     super(backend.db)
+  }
+
+  /** Counting, with person counts served from an in-memory columnar copy kept exact by the audit log. */
+  override readonly stats = {
+    incidents: (unit: 'incidents' | 'victims', by: stats.StatsDimension, f: incidents.IncidentFilter) => stats.incidentStats(this.db, unit, by, f),
+    persons: (by: stats.StatsDimension, f: persons.PersonFilter) => stats.personStats(this.db, by, f, this.personFacts),
   }
 
   get kind(): BackendKind {

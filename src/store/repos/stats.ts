@@ -7,6 +7,7 @@ import type { Database } from '../schema.js'
 import { num } from './common.js'
 import { whereIncident, type IncidentFilter } from './incidents.js'
 import { wherePerson, type PersonFilter } from './persons.js'
+import type { PersonFacts } from './person-facts.js'
 
 /** What is counted: incidents, their victims (sum of the minimum count), or person records. */
 export type StatsUnit = 'incidents' | 'victims' | 'persons'
@@ -95,10 +96,19 @@ export async function incidentStats(db: Kysely<Database>, unit: 'incidents' | 'v
   return finish(unit, by, await q.execute())
 }
 
-/** Person counts by one dimension; null when the dimension does not apply. */
-export async function personStats(db: Kysely<Database>, by: StatsDimension, f: PersonFilter): Promise<Stats | null> {
+/**
+ * Person counts by one dimension; null when the dimension does not apply. Served from the
+ * in-memory PersonFacts when the filter is one it can answer, else by SQL.
+ */
+export async function personStats(db: Kysely<Database>, by: StatsDimension, f: PersonFilter, facts?: PersonFacts): Promise<Stats | null> {
   const key = personKey(by)
   if (key === null) return null
+  const country = f.place === undefined ? undefined : /^[A-Z]{2}$/.test(f.place) ? f.place : null
+  if (facts && by !== 'place' && by !== 'type' && country !== null && f.q === undefined && f.incidentId === undefined) {
+    await facts.refresh(db)
+    const rows = facts.count(by, { grade: f.grade, sex: f.sex, fate: f.fate, country, dateFrom: f.dateFrom, dateTo: f.dateTo })
+    return finish('persons', by, rows)
+  }
   const q = wherePerson(db.selectFrom('person'), f)
     .select([
       key.as('key'),
