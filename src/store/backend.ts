@@ -1,6 +1,9 @@
 // The contract each database backend fulfils (one folder per backend: sqlite/, postgres/).
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { Database } from './schema.js'
+
+/** Tables that take bulk inserts (imports). */
+export type BulkTable = 'person' | 'list_record'
 
 export type BackendKind = 'sqlite' | 'postgres'
 
@@ -14,6 +17,12 @@ export interface Backend {
    * serialised so that audit events chain in commit order.
    */
   writeTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>
+  /**
+   * Inserts many rows of one table inside the current write transaction and returns their ids
+   * in order. The bulk path of imports: SQLite reuses one prepared statement, PostgreSQL sends
+   * multi-row statements.
+   */
+  insertRows<T extends BulkTable>(trx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]): Promise<number[]>
   /** Takes the lock that orders audit appends, inside a write transaction (no-op where writes are already serial). */
   lockAuditChain(trx: Kysely<Database>): Promise<void>
   close(): Promise<void>

@@ -92,7 +92,7 @@ export class Reader {
 export class Writer {
   private readonly audit: AuditAppender
   constructor(
-    backend: Backend,
+    private readonly backend: Backend,
     /** The transaction; reads through it see the transaction's own writes. */
     readonly trx: Kysely<Database>,
     readonly actor: string,
@@ -182,7 +182,7 @@ export class Writer {
 
   /** Bulk insert (imports, benchmarks): one audit event covers the batch, digesting every row. */
   async createPersonRows(rows: Insertable<PersonTable>[]) {
-    const ids = await persons.insertPersonRows(this.trx, rows)
+    const ids = await this.backend.insertRows(this.trx, 'person', rows)
     if (ids.length > 0) await this.record('person.create_batch', 'person', `${ids[0]}..${ids[ids.length - 1]}`, rows)
     return ids
   }
@@ -208,7 +208,7 @@ export class Writer {
   /** Adds rows to a list; one audit event covers the batch, digesting every row. */
   async addListRecords(listId: number, records: ListRecordInput[]) {
     const rows = records.map((r) => lists.listRecordRow(listId, r))
-    const n = await lists.insertListRecordRows(this.trx, rows)
+    const n = (await this.backend.insertRows(this.trx, 'list_record', rows)).length
     if (n > 0) {
       const first = records[0]?.rowNumber
       const last = records[records.length - 1]?.rowNumber

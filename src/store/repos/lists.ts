@@ -77,13 +77,6 @@ export function listRecordRow(listId: number, r: ListRecordInput): Insertable<Li
   }
 }
 
-/** Inserts rows of one list in multi-row statements; returns how many were inserted. */
-export async function insertListRecordRows(trx: Kysely<Database>, rows: Insertable<ListRecordTable>[]): Promise<number> {
-  const chunk = 1000
-  for (let i = 0; i < rows.length; i += chunk) await trx.insertInto('list_record').values(rows.slice(i, i + chunk)).execute()
-  return rows.length
-}
-
 /** The highest row number already stored for a list (0 when none): where a resumed import starts. */
 export async function lastListRow(db: Kysely<Database>, listId: number): Promise<number> {
   const r = await db.selectFrom('list_record').select((eb) => eb.fn.max('row_number').as('m')).where('list_id', '=', listId).executeTakeFirst()

@@ -137,18 +137,3 @@ export async function updatePerson(trx: Kysely<Database>, id: number, p: PersonI
 export async function setPersonGrade(trx: Kysely<Database>, id: number, grade: Grade): Promise<void> {
   await trx.updateTable('person').set({ grade, updated_at: nowIso() }).where('id', '=', id).execute()
 }
-
-/**
- * Inserts many persons in multi-row statements (the bulk path of imports and benchmarks).
- * Returns the ids in input order.
- */
-export async function insertPersonRows(trx: Kysely<Database>, rows: Insertable<PersonTable>[]): Promise<number[]> {
-  const ids: number[] = []
-  // 20 columns a row: 800 rows stay under SQLite's 32,766 bound parameters per statement.
-  const chunk = 800
-  for (let i = 0; i < rows.length; i += chunk) {
-    const inserted = await trx.insertInto('person').values(rows.slice(i, i + chunk)).returning('id').execute()
-    for (const r of inserted) ids.push(Number(r.id))
-  }
-  return ids
-}
