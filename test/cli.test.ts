@@ -2,7 +2,7 @@
 // The audit chain is tampered with by editing the database file underneath, as an attacker would.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -125,4 +125,29 @@ test('bad flags exit 2 with an error line', () => {
   assert.match(unknown.stderr, /error: unknown option '--nope'/)
   const command = tally('frobnicate')
   assert.equal(command.code, 2)
+})
+
+test('serve answers on the port it prints, and stops cleanly on SIGTERM', async () => {
+  const db = demoDb()
+  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      let seen = ''
+      child.stdout.on('data', (d: Buffer) => {
+        seen += d.toString()
+        if (seen.includes('\n')) resolve(seen)
+      })
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)))
+    })
+    const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1]
+    assert.ok(port, line)
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`)
+    assert.equal(health.status, 200)
+    const stats = (await (await fetch(`http://127.0.0.1:${port}/api/v1/stats?unit=victims&type=execution&dateFrom=2014-06-25&dateTo=2014-12-25`)).json()) as { totals: { documented: number } }
+    assert.equal(stats.totals.documented, 120)
+  } finally {
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    assert.equal(await exited, 0)
+  }
 })
