@@ -133,9 +133,29 @@ export interface CasualtyListTable {
   created_at: string
 }
 
+export interface ListImportTable {
+  id: Id
+  list_id: number
+  file_name: string
+  file_sha256: string
+  format: string
+  encoding: string
+  mapping_json: string
+  /** running (interrupted if the process died) or done. */
+  status: string
+  rows_stored: number
+  rows_rejected: number
+  /** The last data row committed: a resumed import starts after it. */
+  last_row: number
+  started_at: string
+  updated_at: string
+  finished_at: string | null
+}
+
 export interface ListRecordTable {
   id: Id
   list_id: number
+  import_id: number | null
   row_number: number
   record_key: string | null
   raw_json: string
@@ -150,6 +170,46 @@ export interface ListRecordTable {
   death_latest: string | null
   place: string | null
   person_id: number | null
+  /** The cluster of the latest linkage run ("run:cluster"); null before linkage. */
+  cluster_key: string | null
+  match_probability: number | null
+}
+
+export interface LinkageRunTable {
+  id: Id
+  status: string
+  parameters_json: string
+  seed: number
+  input_hash: string
+  records: number
+  clusters: number
+  summary_json: string
+  created_by: string
+  created_at: string
+}
+
+export interface MatchDecisionTable {
+  id: Id
+  /** The smaller list_record id of the pair. */
+  record_a: number
+  record_b: number
+  decision: string
+  reason: string | null
+  decided_by: string
+  decided_at: string
+}
+
+export interface EstimateRunTable {
+  id: Id
+  method: string
+  parameters_json: string
+  seed: number | null
+  input_hash: string
+  stratify: string | null
+  histories_json: string
+  result_json: string
+  created_by: string
+  created_at: string
 }
 
 export interface AppUserTable {
@@ -182,7 +242,11 @@ export interface Database {
   person_incident: PersonIncidentTable
   claim: ClaimTable
   casualty_list: CasualtyListTable
+  list_import: ListImportTable
   list_record: ListRecordTable
+  linkage_run: LinkageRunTable
+  match_decision: MatchDecisionTable
+  estimate_run: EstimateRunTable
   app_user: AppUserTable
   audit_event: AuditEventTable
 }

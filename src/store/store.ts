@@ -67,7 +67,9 @@ export class Reader {
     findByName: (name: string) => lists.findListByName(this.db, name),
     all: () => lists.listLists(this.db),
     records: (listId: number, p: PageRequest) => lists.listRecordsOf(this.db, listId, p),
-    lastRow: (listId: number) => lists.lastListRow(this.db, listId),
+    count: (listId: number) => lists.countListRecords(this.db, listId),
+    findImport: (listId: number, fileSha256: string) => lists.findListImport(this.db, listId, fileSha256),
+    imports: (listId: number) => lists.importsOfList(this.db, listId),
   }
   readonly users = {
     byName: (username: string) => users.getUserByName(this.db, username),
@@ -205,16 +207,30 @@ export class Writer {
     return l
   }
 
-  /** Adds rows to a list; one audit event covers the batch, digesting every row. */
-  async addListRecords(listId: number, records: ListRecordInput[]) {
-    const rows = records.map((r) => lists.listRecordRow(listId, r))
-    const n = (await this.backend.insertRows(this.trx, 'list_record', rows)).length
-    if (n > 0) {
-      const first = records[0]?.rowNumber
-      const last = records[records.length - 1]?.rowNumber
-      await this.record('list_record.create_batch', 'list', listId, { rows: `${first}..${last}`, records: rows })
+  async startListImport(i: Parameters<typeof lists.insertListImport>[1]) {
+    const imp = await lists.insertListImport(this.trx, i)
+    await this.record('list_import.start', 'list_import', imp.id, imp)
+    return imp
+  }
+
+  /**
+   * Adds a batch of rows from one import and moves the import's progress to match, in one
+   * transaction: after a crash, the import's `lastRow` is exactly the last row stored.
+   */
+  async addListRecords(
+    listId: number,
+    importId: number | null,
+    records: ListRecordInput[],
+    progress?: { rowsStored: number; rowsRejected: number; lastRow: number; done: boolean },
+  ) {
+    const rows = records.map((r) => lists.listRecordRow(listId, importId, r))
+    const ids = await this.backend.insertRows(this.trx, 'list_record', rows)
+    if (ids.length > 0) await this.record('list_record.create_batch', 'list_record', `${ids[0]}..${ids[ids.length - 1]}`, { listId, importId, records: rows })
+    if (importId !== null && progress) {
+      await lists.updateListImport(this.trx, importId, progress)
+      await this.record(progress.done ? 'list_import.finish' : 'list_import.progress', 'list_import', importId, progress)
     }
-    return n
+    return ids.length
   }
 
   async createUser(username: string, role: Role, passwordHash: string | null) {
