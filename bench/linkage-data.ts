@@ -1,0 +1,393 @@
+// Synthetic casualty lists with known truth, for the linkage benchmark and tests. Four lists of
+// different coverage and style record the deaths of one population of persons:
+//  - "en":  English transliteration, given and family name in separate columns, precise dates;
+//  - "ar":  Arabic script full name (often with the father's name), Arabic-Indic digits, dates
+//           sometimes only to the month;
+//  - "fr":  French transliteration, half of names written FAMILY first, ages "environ 20";
+//  - "mix": given/family columns in either script, much missing.
+// Every list has typos, missing fields, age and date noise and a few internal duplicates; names
+// are drawn with Zipf-like frequencies, so common names collide as in real lists.
+import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from '../src/linkage/index.js'
+import type { LinkageRecord } from '../src/linkage/index.js'
+
+/** A place as a gazetteer would give it, with spellings lists use. */
+interface Place {
+  readonly names: readonly string[]
+  readonly admin: string
+  readonly country: string
+  readonly lat: number
+  readonly lon: number
+}
+
+const PLACES: readonly Place[] = [
+  ['Aleppo|Halab', 'Aleppo', 'Syria', 36.2, 37.16], ['Al-Bab|el-Bab', 'Aleppo', 'Syria', 36.37, 37.52],
+  ['Manbij|Menbij', 'Aleppo', 'Syria', 36.53, 37.95], ['Azaz|Aazaz', 'Aleppo', 'Syria', 36.59, 37.05],
+  ['Idlib|Edlib', 'Idlib', 'Syria', 35.93, 36.63], ['Saraqib|Saraqeb', 'Idlib', 'Syria', 35.86, 36.8],
+  ['Maarat al-Numan|Maarrat an-Numan', 'Idlib', 'Syria', 35.65, 36.67], ['Jisr al-Shughur|Jisr ash-Shughur', 'Idlib', 'Syria', 35.81, 36.32],
+  ['Homs|Hims', 'Homs', 'Syria', 34.73, 36.71], ['Al-Qusayr|Qusair', 'Homs', 'Syria', 34.51, 36.58],
+  ['Talbiseh|Talbisah', 'Homs', 'Syria', 34.84, 36.73], ['Al-Rastan|Rastan', 'Homs', 'Syria', 34.93, 36.73],
+  ['Hama|Hamah', 'Hama', 'Syria', 35.13, 36.75], ['Kafr Zita|Kafr Zeita', 'Hama', 'Syria', 35.37, 36.6],
+  ['Douma|Duma', 'Rif Dimashq', 'Syria', 33.57, 36.4], ['Darayya|Daraya', 'Rif Dimashq', 'Syria', 33.46, 36.24],
+  ['Zamalka|Zamalka', 'Rif Dimashq', 'Syria', 33.52, 36.36], ['Harasta|Harasta', 'Rif Dimashq', 'Syria', 33.56, 36.37],
+  ['Damascus|Dimashq', 'Damascus', 'Syria', 33.51, 36.29], ['Yarmouk|Yarmuk', 'Damascus', 'Syria', 33.47, 36.3],
+  ['Daraa|Deraa', 'Daraa', 'Syria', 32.62, 36.1], ['Busra al-Harir|Bosra al-Harir', 'Daraa', 'Syria', 32.84, 36.34],
+  ['Deir ez-Zor|Deir al-Zour', 'Deir ez-Zor', 'Syria', 35.33, 40.14], ['Al-Mayadin|Mayadeen', 'Deir ez-Zor', 'Syria', 35.02, 40.45],
+  ['Al-Bukamal|Abu Kamal', 'Deir ez-Zor', 'Syria', 34.45, 40.92], ['Raqqa|Al-Raqqah', 'Raqqa', 'Syria', 35.95, 39.01],
+  ['Tabqa|Al-Tabqah', 'Raqqa', 'Syria', 35.84, 38.55], ['Hasakah|Al-Hasakah', 'Hasakah', 'Syria', 36.5, 40.75],
+  ['Qamishli|Al-Qamishli', 'Hasakah', 'Syria', 37.05, 41.23], ['Latakia|Al-Ladhiqiyah', 'Latakia', 'Syria', 35.52, 35.78],
+  ['Jableh|Jablah', 'Latakia', 'Syria', 35.36, 35.93], ['Tartus|Tartous', 'Tartus', 'Syria', 34.89, 35.89],
+  ['Baniyas|Banias', 'Tartus', 'Syria', 35.18, 35.94], ['Suwayda|Sweida', 'Suwayda', 'Syria', 32.71, 36.57],
+  ['Mosul|Al-Mawsil', 'Nineveh', 'Iraq', 36.34, 43.13], ['Tal Afar|Tall Afar', 'Nineveh', 'Iraq', 36.38, 42.45],
+  ['Sinjar|Shingal', 'Nineveh', 'Iraq', 36.32, 41.87], ['Fallujah|Al-Falluja', 'Anbar', 'Iraq', 33.35, 43.78],
+  ['Ramadi|Al-Ramadi', 'Anbar', 'Iraq', 33.42, 43.3], ['Haditha|Hadithah', 'Anbar', 'Iraq', 34.14, 42.38],
+  ['Tikrit|Tekrit', 'Salah al-Din', 'Iraq', 34.6, 43.68], ['Baiji|Bayji', 'Salah al-Din', 'Iraq', 34.93, 43.49],
+  ['Baghdad|Baghdad', 'Baghdad', 'Iraq', 33.31, 44.36], ['Baqubah|Baquba', 'Diyala', 'Iraq', 33.75, 44.64],
+  ['Kirkuk|Kerkuk', 'Kirkuk', 'Iraq', 35.47, 44.39], ['Beni Mellal|Bni Mellal', 'Beni Mellal-Khenifra', 'Morocco', 32.34, -6.36],
+  ['Al Hoceima|Al-Hoceima', 'Tanger-Tetouan-Al Hoceima', 'Morocco', 35.25, -3.93], ['Tetouan|Tetuan', 'Tanger-Tetouan-Al Hoceima', 'Morocco', 35.57, -5.37],
+  ['Ben Guerdane|Ben Gardane', 'Medenine', 'Tunisia', 33.14, 11.22], ['Kasserine|Al-Qasrayn', 'Kasserine', 'Tunisia', 35.17, 8.83],
+].map(([names, admin, country, lat, lon]) => ({
+  names: String(names).split('|'),
+  admin: String(admin),
+  country: String(country),
+  lat: Number(lat),
+  lon: Number(lon),
+}))
+
+// Family names: the shipped pool plus the patronymic and nisba families real lists are full of
+// (Abu Ali, al-Hassani, ...): about 500 common family names with Zipf frequencies, the most
+// common shared by thousands at a million records.
+const FAMILIES: readonly PooledName[] = [
+  ...FAMILY_NAMES,
+  ...MALE_GIVEN_NAMES.map((g) => ({
+    arabic: `أبو ${g.arabic}`,
+    latin: [`Abu ${g.latin[0] ?? ''}`, `Abou ${g.latin[g.latin.length - 1] ?? ''}`, `Abu-${g.latin[1] ?? g.latin[0] ?? ''}`],
+  })),
+  ...MALE_GIVEN_NAMES.filter((g) => !g.arabic.includes(' ')).map((g) => ({
+    arabic: `ال${g.arabic}ي`,
+    latin: [`al-${g.latin[0] ?? ''}i`, `el-${g.latin[g.latin.length - 1] ?? ''}i`, `Al ${g.latin[1] ?? g.latin[0] ?? ''}i`],
+  })),
+]
+
+// The long tail: real populations carry thousands of rare family names besides the common ones,
+// and the number of distinct names grows with the population. Rare names are made as nisbas of
+// the form C1aC2aC3i (al-Kharani, الخراني) from consonants written in both scripts, with the
+// English and French spelling of each consonant, so that they transliterate like real names.
+const CONSONANTS: readonly (readonly [string, string, string])[] = [
+  ['ب', 'b', 'b'], ['ت', 't', 't'], ['ج', 'j', 'dj'], ['ح', 'h', 'h'], ['خ', 'kh', 'kh'], ['د', 'd', 'd'],
+  ['ر', 'r', 'r'], ['ز', 'z', 'z'], ['س', 's', 's'], ['ش', 'sh', 'ch'], ['ف', 'f', 'f'], ['ق', 'q', 'k'],
+  ['ك', 'k', 'k'], ['ل', 'l', 'l'], ['م', 'm', 'm'], ['ن', 'n', 'n'], ['غ', 'gh', 'gh'], ['ص', 's', 's'],
+  ['ط', 't', 't'], ['ع', '', ''],
+]
+const RARE_FAMILIES: readonly PooledName[] = (() => {
+  const out: PooledName[] = []
+  for (const [a1, e1, f1] of CONSONANTS) {
+    if (e1 === '') continue
+    for (const [a2, e2, f2] of CONSONANTS) {
+      for (const [a3, e3, f3] of CONSONANTS) {
+        if (e3 === '' || a2 === a3) continue
+        const en = `${e1}a${e2}a${e3}i`
+        const fr = `${f1}a${f2}a${f3}i`
+        const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
+        out.push({ arabic: `ال${a1}${a2}ا${a3}ي`, latin: [`al-${cap(en)}`, `Al ${cap(en)}`, `el-${cap(fr)}`] })
+      }
+    }
+  }
+  return out
+})()
+const RARE_SHARE = 0.4
+
+/** A small deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Zipf-like sampler over indices 0..n-1 with exponent s. */
+function zipf(n: number, s: number, random: () => number): () => number {
+  const cum = new Float64Array(n)
+  let total = 0
+  for (let i = 0; i < n; i++) {
+    total += 1 / Math.pow(i + 1, s)
+    cum[i] = total
+  }
+  return () => {
+    const x = random() * total
+    let lo = 0
+    let hi = n - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((cum[mid] as number) < x) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+interface Person {
+  readonly sex: 1 | 2
+  readonly given: PooledName
+  readonly father: PooledName
+  readonly family: PooledName
+  readonly age: number
+  readonly day: number
+  readonly place: Place
+}
+
+type ListStyle = 'en' | 'ar' | 'fr' | 'mix'
+
+interface ListSpec {
+  readonly name: ListStyle
+  readonly coverage: number
+}
+
+const LISTS: readonly ListSpec[] = [
+  { name: 'en', coverage: 0.55 },
+  { name: 'ar', coverage: 0.45 },
+  { name: 'fr', coverage: 0.35 },
+  { name: 'mix', coverage: 0.25 },
+]
+
+/** Synthetic lists and the true person of every record. */
+export interface SyntheticLists {
+  readonly records: LinkageRecord[]
+  /** Person index per record. */
+  readonly truth: Int32Array
+  readonly persons: number
+}
+
+const ARABIC_LETTERS = 'ابتثجحخدذرزسشصضطظعغفقكلمنهوي'
+const LATIN_LETTERS = 'abcdefghijklmnopqrstuvwxyz'
+const DAY0 = Math.floor(Date.UTC(2011, 2, 15) / 86_400_000)
+const DAYS = 3580
+
+function isoDay(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10)
+}
+
+function toArabicDigits(s: string): string {
+  return s.replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)))
+}
+
+/**
+ * Generates `size` records (exactly) from four lists over a population sized so that about 60%
+ * of observed persons appear on one list only, as in real collections.
+ *
+ * @example const { records, truth } = generateSyntheticLists(10_000, 7)
+ */
+export function generateSyntheticLists(size: number, seed = 1): SyntheticLists {
+  const random = rng(seed)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T
+  const maleName = zipf(MALE_GIVEN_NAMES.length, 1.0, random)
+  const femaleName = zipf(FEMALE_GIVEN_NAMES.length, 0.9, random)
+  const familyName = zipf(FAMILIES.length, 0.6, random)
+  const placeOf = zipf(PLACES.length, 0.8, random)
+  const peaks = Array.from({ length: 40 }, () => DAY0 + Math.floor(random() * DAYS))
+
+  const typo = (word: string, arabic: boolean): string => {
+    if (word.length < 3) return word
+    const letters = arabic ? ARABIC_LETTERS : LATIN_LETTERS
+    const k = 1 + Math.floor(random() * (word.length - 1))
+    const c = letters[Math.floor(random() * letters.length)] as string
+    switch (Math.floor(random() * 4)) {
+      case 0:
+        return word.slice(0, k) + word.slice(k + 1)
+      case 1:
+        return word.slice(0, k) + c + word.slice(k)
+      case 2:
+        return word.slice(0, k) + c + word.slice(k + 1)
+      default:
+        return k + 1 < word.length ? word.slice(0, k) + (word[k + 1] as string) + (word[k] as string) + word.slice(k + 2) : word
+    }
+  }
+  const latin = (name: PooledName, style: ListStyle, typoRate: number): string => {
+    const v = name.latin
+    let s: string
+    if (style === 'en') s = random() < 0.7 ? (v[0] as string) : pick(v)
+    else if (style === 'fr') s = random() < 0.6 ? (v[v.length - 1] as string) : pick(v)
+    else s = pick(v)
+    return random() < typoRate ? typo(s, false) : s
+  }
+  const arabic = (name: PooledName, typoRate: number): string => (random() < typoRate ? typo(name.arabic, true) : name.arabic)
+
+  const newPerson = (): Person => {
+    const sex: 1 | 2 = random() < 0.88 ? 1 : 2
+    const given = sex === 1 ? (MALE_GIVEN_NAMES[maleName()] as PooledName) : (FEMALE_GIVEN_NAMES[femaleName()] as PooledName)
+    const peak = random() < 0.3
+    const day = peak ? (pick(peaks) + Math.floor(random() * 7) - 3) : DAY0 + Math.floor(random() * DAYS)
+    return {
+      sex,
+      given,
+      father: MALE_GIVEN_NAMES[maleName()] as PooledName,
+      family: random() < RARE_SHARE ? (RARE_FAMILIES[Math.floor(random() * RARE_FAMILIES.length)] as PooledName) : (FAMILIES[familyName()] as PooledName),
+      age: 14 + Math.floor(Math.pow(random(), 1.6) * 60),
+      day,
+      place: PLACES[placeOf()] as Place,
+    }
+  }
+
+  const render = (p: Person, style: ListStyle, id: string): LinkageRecord => {
+    const placeName = (): string => `${pick(p.place.names)}, ${p.place.admin}, ${p.place.country}`
+    const noisyAge = (spread: number): number => p.age + Math.round((random() - 0.5) * 2 * spread)
+    const date = (pDay: number, pMonth: number, pApprox: number, pYear: number): string => {
+      const x = random()
+      let day = p.day
+      if (random() < 0.1) day += Math.floor(random() * 7) - 3
+      const iso = isoDay(day)
+      if (x < pDay) return iso
+      if (x < pDay + pMonth) return iso.slice(0, 7)
+      if (x < pDay + pMonth + pApprox) return `${iso.slice(0, 7)}~`
+      if (x < pDay + pMonth + pApprox + pYear) return iso.slice(0, 4)
+      return ''
+    }
+    switch (style) {
+      case 'en': {
+        const given = latin(p.given, style, 0.05)
+        const family = latin(p.family, style, 0.05)
+        return {
+          record_id: id,
+          list: 'en',
+          full_name: random() < 0.5 ? `${given} ${latin(p.father, style, 0.05)} ${family}` : '',
+          given_name: given,
+          family_name: family,
+          sex: random() < 0.97 ? (p.sex === 1 ? 'M' : 'F') : '',
+          age: random() < 0.9 ? noisyAge(random() < 0.25 ? 2 : 0) : '',
+          date_of_death: date(0.9, 0.07, 0, 0.01),
+          place: random() < 0.95 ? placeName() : '',
+          latitude: random() < 0.7 ? p.place.lat + (random() - 0.5) * 0.02 : null,
+          longitude: p.place.lon,
+        }
+      }
+      case 'ar': {
+        const parts = [arabic(p.given, 0.04)]
+        if (random() < 0.8) parts.push(arabic(p.father, 0.04))
+        parts.push(arabic(p.family, 0.04))
+        const age = random() < 0.6 ? String(noisyAge(random() < 0.3 ? 2 : 0)) : ''
+        return {
+          record_id: id,
+          list: 'ar',
+          full_name: parts.join(' '),
+          sex: random() < 0.9 ? (p.sex === 1 ? 'ذكر' : 'أنثى') : '',
+          age: random() < 0.3 ? toArabicDigits(age) : age,
+          date_of_death: date(0.75, 0.15, 0.05, 0),
+          place: random() < 0.9 ? placeName() : '',
+        }
+      }
+      case 'fr': {
+        const given = latin(p.given, style, 0.06)
+        const family = latin(p.family, style, 0.06)
+        const withFather = random() < 0.4 ? ` ${latin(p.father, style, 0.06)}` : ''
+        const full = random() < 0.5 ? `${family.toUpperCase()} ${given}${withFather}` : `${given}${withFather} ${family}`
+        const a = noisyAge(random() < 0.3 ? 3 : 0)
+        return {
+          record_id: id,
+          list: 'fr',
+          full_name: full,
+          sex: random() < 0.9 ? (p.sex === 1 ? 'H' : 'F') : '',
+          age: random() < 0.75 ? (random() < 0.3 ? `environ ${a}` : String(a)) : '',
+          date_of_death: date(0.7, 0.2, 0, 0.05),
+          place: random() < 0.9 ? placeName() : '',
+        }
+      }
+      case 'mix': {
+        const inArabic = random() < 0.3
+        return {
+          record_id: id,
+          list: 'mix',
+          given_name: inArabic ? arabic(p.given, 0.08) : latin(p.given, style, 0.08),
+          family_name: random() < 0.92 ? (inArabic ? arabic(p.family, 0.08) : latin(p.family, style, 0.08)) : '',
+          sex: random() < 0.7 ? (p.sex === 1 ? 'm' : 'f') : '',
+          age: random() < 0.5 ? `about ${noisyAge(2)}` : '',
+          date_of_death: date(0.7, 0.1, 0.05, 0.03),
+          place: random() < 0.8 ? placeName() : '',
+          latitude: random() < 0.5 ? p.place.lat : null,
+          longitude: p.place.lon,
+        }
+      }
+    }
+  }
+
+  const perList: { record: LinkageRecord; person: number }[][] = LISTS.map(() => [])
+  let total = 0
+  let persons = 0
+  const counters = LISTS.map(() => 0)
+  while (total < size) {
+    const person = newPerson()
+    // Heterogeneous visibility: some deaths are seen by every list, some by few.
+    const visibility = random() < 0.2 ? 0.5 : random() < 0.8 ? 1 : 1.4
+    const index = persons++
+    for (let l = 0; l < LISTS.length && total < size; l++) {
+      const spec = LISTS[l] as ListSpec
+      if (random() >= Math.min(0.95, spec.coverage * visibility)) continue
+      const copies = random() < 0.02 ? 2 : 1
+      for (let c = 0; c < copies && total < size; c++) {
+        const id = `${spec.name}-${++(counters[l] as number)}`
+        ;(perList[l] as { record: LinkageRecord; person: number }[]).push({ record: render(person, spec.name, id), person: index })
+        total++
+      }
+    }
+  }
+  const records: LinkageRecord[] = []
+  const truth = new Int32Array(size)
+  for (const rows of perList) {
+    // Lists are not in person order.
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1))
+      const t = rows[i] as { record: LinkageRecord; person: number }
+      rows[i] = rows[j] as { record: LinkageRecord; person: number }
+      rows[j] = t
+    }
+    for (const row of rows) {
+      truth[records.length] = row.person
+      records.push(row.record)
+    }
+  }
+  return { records, truth, persons }
+}
+
+/** Pairwise precision, recall and F1 of a clustering against the truth. */
+export interface PairwiseScores {
+  readonly truePairs: number
+  readonly predictedPairs: number
+  readonly correctPairs: number
+  readonly precision: number
+  readonly recall: number
+  readonly f1: number
+}
+
+/**
+ * Pairwise scores: a pair of records is predicted linked when in one cluster, truly linked when of
+ * one person.
+ *
+ * @example pairwiseScores(result.clusterOf, truth).f1
+ */
+export function pairwiseScores(clusterOf: Int32Array, truth: Int32Array): PairwiseScores {
+  const pairsIn = (counts: Map<number, number>): number => {
+    let s = 0
+    for (const c of counts.values()) s += (c * (c - 1)) / 2
+    return s
+  }
+  const byCluster = new Map<number, number>()
+  const byPerson = new Map<number, number>()
+  const byBoth = new Map<number, number>()
+  for (let i = 0; i < clusterOf.length; i++) {
+    const c = clusterOf[i] as number
+    const p = truth[i] as number
+    byCluster.set(c, (byCluster.get(c) ?? 0) + 1)
+    byPerson.set(p, (byPerson.get(p) ?? 0) + 1)
+    const key = c * 4_194_304 + p
+    byBoth.set(key, (byBoth.get(key) ?? 0) + 1)
+  }
+  const truePairs = pairsIn(byPerson)
+  const predictedPairs = pairsIn(byCluster)
+  const correctPairs = pairsIn(byBoth)
+  const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs
+  const recall = truePairs === 0 ? 1 : correctPairs / truePairs
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)
+  return { truePairs, predictedPairs, correctPairs, precision, recall, f1 }
+}

@@ -1,0 +1,362 @@
+// Blocking: only records that agree on some key are compared. Several rules each give candidate
+// pairs; their union (without repeats) is what the model scores. A pair is coded as i*n + j
+// (i < j) in a Float64Array: exact below 2^53, and sorting those codes dedupes them.
+import { TallyError } from '../domain/index.js'
+import { NO_DATE, type PreparedRecords } from './prepare.js'
+import type { BlockingRule, BlockKeyPart, RuleReport } from './types.js'
+
+/** Default cap on block size (records). */
+export const DEFAULT_MAX_BLOCK_SIZE = 120
+
+/**
+ * The default rules: together they survive one misspelt name token, a missing father's name,
+ * swapped name order, and a name written in another script, while keeping blocks small.
+ */
+export const DEFAULT_RULES: readonly BlockingRule[] = [
+  { name: 'name token pair', on: ['name_token_pair'], maxBlockSize: 60 },
+  { name: 'name token pair + year of death', on: ['name_token_pair', 'death_year'] },
+  { name: 'name token pair + admin area', on: ['name_token_pair', 'admin_area'] },
+  { name: 'name token pair + month of death', on: ['name_token_pair', 'death_month'] },
+  { name: 'name token + day of death', on: ['name_token', 'death_day'], maxBlockSize: 60 },
+  { name: 'name token + month of death + admin area', on: ['name_token', 'death_month', 'admin_area'] },
+  { name: 'name initials + month of death + admin area', on: ['name_initials', 'death_month', 'admin_area'] },
+  { name: 'day of death + place', on: ['death_day', 'place'], maxBlockSize: 60 },
+]
+
+const PARTS: ReadonlySet<string> = new Set<BlockKeyPart>([
+  'name_token', 'name_token_pair', 'name_key', 'name_initials', 'sex', 'age', 'age_band', 'death_day', 'death_month',
+  'death_year', 'place', 'admin_area',
+])
+
+/**
+ * Checks user-stated rules; throws TallyError('bad_input') naming the bad rule.
+ *
+ * @example validateRules([{ name: 'surname', on: ['name_token'] }]) // ok
+ */
+export function validateRules(rules: readonly BlockingRule[]): void {
+  if (rules.length === 0) throw new TallyError('bad_input', 'at least one blocking rule is needed')
+  for (const r of rules) {
+    if (r.on.length === 0) throw new TallyError('bad_input', `blocking rule "${r.name}" has no key parts`)
+    for (const p of r.on) if (!PARTS.has(p)) throw new TallyError('bad_input', `blocking rule "${r.name}": unknown key part "${p}"`)
+    if (r.maxBlockSize !== undefined && !(r.maxBlockSize >= 2)) throw new TallyError('bad_input', `blocking rule "${r.name}": maxBlockSize must be at least 2`)
+  }
+}
+
+/** Scratch list of numbers in a Float64Array: no boxing of large keys, no garbage. */
+class NumberList {
+  data = new Float64Array(64)
+  length = 0
+  clear(): void {
+    this.length = 0
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    this.data[this.length++] = v
+  }
+  pushUnique(v: number): void {
+    for (let k = 0; k < this.length; k++) if (this.data[k] === v) return
+    this.push(v)
+  }
+}
+
+/** The values of one key part for record i (none: the record has no key under this rule). */
+function partValues(p: PreparedRecords, part: BlockKeyPart, i: number, out: NumberList): void {
+  out.clear()
+  const ts = p.tokenStart[i] as number
+  const te = p.tokenStart[i + 1] as number
+  switch (part) {
+    case 'name_token':
+      for (let k = ts; k < te; k++) out.pushUnique(p.tokenBlockId[p.tokenIds[k] as number] as number)
+      return
+    case 'name_token_pair':
+      for (let k = ts; k < te; k++) {
+        for (let l = k + 1; l < te; l++) {
+          const x = p.tokenBlockId[p.tokenIds[k] as number] as number
+          const y = p.tokenBlockId[p.tokenIds[l] as number] as number
+          // A repeated token (Ali el-Ali, Mohammed son of Mohammed) still makes a pair.
+          out.pushUnique(x < y ? x * 4_194_304 + y : y * 4_194_304 + x)
+        }
+      }
+      return
+    case 'name_key':
+      if ((p.nameKey[i] as number) >= 0) out.push(p.nameKey[i] as number)
+      return
+    case 'name_initials': {
+      if (ts === te) return
+      const initials: number[] = []
+      for (let k = ts; k < te; k++) {
+        const sk = p.tokenSkeleton[p.tokenIds[k] as number] as string
+        initials.push(sk.replace('_', '').charCodeAt(0) || 0)
+      }
+      initials.sort((x, y) => x - y)
+      let v = 0
+      for (const c of initials) v = (v * 131 + c) % 1_000_000_007
+      out.push(v)
+      return
+    }
+    case 'sex':
+      if ((p.sex[i] as number) > 0) out.push(p.sex[i] as number)
+      return
+    case 'age':
+      if ((p.age[i] as number) >= 0) out.push(p.age[i] as number)
+      return
+    case 'age_band':
+      if ((p.age[i] as number) >= 0) out.push(Math.floor((p.age[i] as number) / 5))
+      return
+    case 'death_day':
+      if (p.dateLo[i] !== NO_DATE && p.dateLo[i] === p.dateHi[i]) out.push((p.dateLo[i] as number) + 1_000_000)
+      return
+    case 'death_month':
+      if (p.dateLo[i] !== NO_DATE && p.monthLo[i] === p.monthHi[i]) out.push(p.monthLo[i] as number)
+      return
+    case 'death_year':
+      if (p.dateLo[i] !== NO_DATE && Math.floor((p.monthLo[i] as number) / 12) === Math.floor((p.monthHi[i] as number) / 12)) {
+        out.push(Math.floor((p.monthLo[i] as number) / 12))
+      }
+      return
+    case 'place':
+      if ((p.locality[i] as number) >= 0) out.push(p.locality[i] as number)
+      return
+    case 'admin_area':
+      if ((p.admin[i] as number) >= 0) out.push(p.admin[i] as number)
+      return
+  }
+}
+
+// Two 32-bit multiplicative hashes side by side give a 52-bit key: collisions only add a few
+// harmless extra candidate pairs, and numbers are far cheaper Map keys than strings.
+function mix(h: number, v: number, mul: number): number {
+  let x = Math.imul(h ^ (v | 0), mul)
+  x ^= Math.floor(v / 4294967296)
+  x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d)
+  return x ^ (x >>> 13)
+}
+
+// Scratch buffers of ruleKeys: the cartesian product is built in place, without allocation
+// (this runs once per record per rule). Hashes are int32, so plain arrays hold them unboxed.
+let h1a: number[] = []
+let h2a: number[] = []
+let h1b: number[] = []
+let h2b: number[] = []
+
+/** The keys of record i under a rule (cartesian product over multi-valued parts). */
+function ruleKeys(p: PreparedRecords, rule: BlockingRule, i: number, scratch: NumberList[], out: NumberList): void {
+  out.clear()
+  h1a.length = 0
+  h2a.length = 0
+  h1a.push(0x12345)
+  h2a.push(0x6789a)
+  for (let q = 0; q < rule.on.length; q++) {
+    const values = scratch[q] as NumberList
+    partValues(p, rule.on[q] as BlockKeyPart, i, values)
+    if (values.length === 0) return
+    h1b.length = 0
+    h2b.length = 0
+    for (let k = 0; k < h1a.length; k++) {
+      for (let v = 0; v < values.length; v++) {
+        const value = values.data[v] as number
+        h1b.push(mix(h1a[k] as number, value + q * 7919, 0x9e3779b1))
+        h2b.push(mix(h2a[k] as number, value + q * 104729, 0x85ebca6b))
+      }
+    }
+    ;[h1a, h1b] = [h1b, h1a]
+    ;[h2a, h2b] = [h2b, h2a]
+  }
+  for (let k = 0; k < h1a.length; k++) out.push(((h1a[k] as number) >>> 0) * 1_048_576 + ((h2a[k] as number) >>> 12))
+}
+
+/**
+ * Key → dense group id, open addressing over typed arrays. A JS Map of a million double keys
+ * boxes every key and spends as long in the garbage collector as in the lookups; this does not.
+ */
+class KeyTable {
+  private keys = new Float64Array(1 << 16)
+  private ids = new Int32Array(1 << 16).fill(-1)
+  private mask = (1 << 16) - 1
+  size = 0
+  private slot(key: number): number {
+    const lo = key % 1_048_576
+    const hi = Math.floor(key / 1_048_576)
+    return (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo, 0x85ebca6b)) >>> 0
+  }
+  /** The group id of key, a new one when first seen. */
+  idOf(key: number): number {
+    if (this.size * 2 >= this.ids.length) this.grow()
+    let s = this.slot(key) & this.mask
+    for (;;) {
+      const id = this.ids[s] as number
+      if (id === -1) {
+        this.keys[s] = key
+        this.ids[s] = this.size
+        return this.size++
+      }
+      if (this.keys[s] === key) return id
+      s = (s + 1) & this.mask
+    }
+  }
+  private grow(): void {
+    const oldKeys = this.keys
+    const oldIds = this.ids
+    const capacity = oldIds.length * 2
+    this.keys = new Float64Array(capacity)
+    this.ids = new Int32Array(capacity).fill(-1)
+    this.mask = capacity - 1
+    for (let s = 0; s < oldIds.length; s++) {
+      const id = oldIds[s] as number
+      if (id === -1) continue
+      const key = oldKeys[s] as number
+      let t = this.slot(key) & this.mask
+      while (this.ids[t] !== -1) t = (t + 1) & this.mask
+      this.keys[t] = key
+      this.ids[t] = id
+    }
+  }
+}
+
+class GrowableFloat64 {
+  data = new Float64Array(1 << 16)
+  length = 0
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    this.data[this.length++] = v
+  }
+  sortedUnique(): Float64Array<ArrayBuffer> {
+    const view = this.data.subarray(0, this.length).sort()
+    let w = 0
+    for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
+    return view.slice(0, w)
+  }
+}
+
+/** Candidate pairs (record indices, a < b) and what each rule contributed. */
+export interface Candidates {
+  readonly a: Int32Array
+  readonly b: Int32Array
+  readonly report: readonly RuleReport[]
+}
+
+/**
+ * Candidate pairs under the union of the rules, each pair once.
+ *
+ * @example blockCandidates(prepared, DEFAULT_RULES).a.length // number of candidate pairs
+ */
+export function blockCandidates(p: PreparedRecords, rules: readonly BlockingRule[] = DEFAULT_RULES): Candidates {
+  validateRules(rules)
+  const n = p.n
+  let union: Float64Array<ArrayBuffer> = new Float64Array(0)
+  const report: RuleReport[] = []
+  const keys = new NumberList()
+  for (const rule of rules) {
+    const cap = rule.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
+    const scratch = rule.on.map(() => new NumberList())
+    // Group records by key: key → group id, then a counting sort of (group, record).
+    const groupOf = new KeyTable()
+    let recs = new Int32Array(n)
+    let grps = new Int32Array(n)
+    let count = 0
+    for (let i = 0; i < n; i++) {
+      ruleKeys(p, rule, i, scratch, keys)
+      for (let q = 0; q < keys.length; q++) {
+        const g = groupOf.idOf(keys.data[q] as number)
+        if (count === recs.length) {
+          const r2 = new Int32Array(recs.length * 2)
+          r2.set(recs)
+          recs = r2
+          const g2 = new Int32Array(grps.length * 2)
+          g2.set(grps)
+          grps = g2
+        }
+        recs[count] = i
+        grps[count] = g
+        count++
+      }
+    }
+    const groups = groupOf.size
+    const start = new Int32Array(groups + 1)
+    for (let k = 0; k < count; k++) {
+      const g = (grps[k] as number) + 1
+      start[g] = (start[g] as number) + 1
+    }
+    for (let g = 0; g < groups; g++) start[g + 1] = (start[g + 1] as number) + (start[g] as number)
+    const fill = start.slice(0, groups)
+    const members = new Int32Array(count)
+    for (let k = 0; k < count; k++) {
+      const g = grps[k] as number
+      const at = fill[g] as number
+      fill[g] = at + 1
+      members[at] = recs[k] as number
+    }
+    const codes = new GrowableFloat64()
+    let blocks = 0
+    let skippedBlocks = 0
+    let skippedRecords = 0
+    for (let g = 0; g < groups; g++) {
+      const s = start[g] as number
+      const e = start[g + 1] as number
+      const size = e - s
+      if (size < 2) continue
+      if (size > cap) {
+        skippedBlocks++
+        skippedRecords += size
+        continue
+      }
+      blocks++
+      // Members were added in record order, so members[x] < members[y] for x < y.
+      for (let x = s; x < e; x++) {
+        const i = members[x] as number
+        const base = i * n
+        for (let y = x + 1; y < e; y++) {
+          const j = members[y] as number
+          if (j !== i) codes.push(base + j)
+        }
+      }
+    }
+    const ruleCodes = codes.sortedUnique()
+    const merged = mergeSorted(union, ruleCodes)
+    report.push({ rule: rule.name, pairs: ruleCodes.length, newPairs: merged.length - union.length, blocks, skippedBlocks, skippedRecords })
+    union = merged
+  }
+  const a = new Int32Array(union.length)
+  const b = new Int32Array(union.length)
+  for (let k = 0; k < union.length; k++) {
+    const code = union[k] as number
+    const i = Math.floor(code / n)
+    a[k] = i
+    b[k] = code - i * n
+  }
+  return { a, b, report }
+}
+
+function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  if (x.length === 0) return y
+  const out = new Float64Array(x.length + y.length)
+  let i = 0
+  let j = 0
+  let w = 0
+  while (i < x.length && j < y.length) {
+    const u = x[i] as number
+    const v = y[j] as number
+    if (u < v) {
+      out[w++] = u
+      i++
+    } else if (v < u) {
+      out[w++] = v
+      j++
+    } else {
+      out[w++] = u
+      i++
+      j++
+    }
+  }
+  while (i < x.length) out[w++] = x[i++] as number
+  while (j < y.length) out[w++] = y[j++] as number
+  return out.slice(0, w)
+}

@@ -1,0 +1,155 @@
+// Clustering linked pairs into persons. Links are taken strongest first (union–find), but a
+// merge of two groups must pass three checks, so that a chain of plausible links (A~B, B~C) does
+// not join two different people (A, C):
+//  1. no reviewer said "different" for any pair across the two groups (never, even transitively);
+//  2. average linkage: the mean posterior over every pair across the groups reaches the threshold
+//     (pairs never blocked together are scored on the spot, not assumed);
+//  3. two records from the same list that the model says are clearly different (posterior below
+//     0.01) block the merge unless the link itself is near certain (≥ 0.99): a list may record a
+//     person twice, but rarely with contradicting details.
+
+/** What the clustering needs from the rest of the linkage. */
+export interface ClusterInput {
+  readonly n: number
+  readonly a: Int32Array
+  readonly b: Int32Array
+  readonly probability: Float32Array
+  readonly threshold: number
+  readonly list: Uint16Array
+  /** Pairs a reviewer said are the same person (record indices). */
+  readonly mustLink: readonly (readonly [number, number])[]
+  /** Pairs a reviewer said are different people (record indices). */
+  readonly cannotLink: readonly (readonly [number, number])[]
+  /** Posterior of any pair, decisions included (computed on demand). */
+  readonly posterior: (i: number, j: number) => number
+}
+
+/** Cluster index per record, dense from 0, numbered in order of first record. */
+export interface Clustering {
+  readonly clusterOf: Int32Array
+  readonly clusterCount: number
+  readonly rejectedMerges: number
+  readonly warnings: string[]
+}
+
+/** Largest number of cross pairs scored exactly when checking a merge; beyond it, a sample. */
+const MAX_CROSS_PAIRS = 400
+
+/**
+ * Clusters records into persons.
+ *
+ * @example clusterRecords({ n: 2, a: Int32Array.of(0), b: Int32Array.of(1), probability: Float32Array.of(0.9), threshold: 0.5, list, mustLink: [], cannotLink: [], posterior: () => 0.9 }).clusterCount // 1
+ */
+export function clusterRecords(input: ClusterInput): Clustering {
+  const { n } = input
+  const parent = new Int32Array(n)
+  const size = new Int32Array(n).fill(1)
+  // Members of a root form a circular linked list through `next`.
+  const next = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    parent[i] = i
+    next[i] = i
+  }
+  const find = (x: number): number => {
+    let r = x
+    while (parent[r] !== r) r = parent[r] as number
+    while (parent[x] !== r) {
+      const up = parent[x] as number
+      parent[x] = r
+      x = up
+    }
+    return r
+  }
+  const cannot = new Map<number, number[]>()
+  const addCannot = (x: number, y: number): void => {
+    const list = cannot.get(x)
+    if (list === undefined) cannot.set(x, [y])
+    else list.push(y)
+  }
+  for (const [i, j] of input.cannotLink) {
+    addCannot(i, j)
+    addCannot(j, i)
+  }
+  const membersOf = (root: number): number[] => {
+    const out = [root]
+    for (let x = next[root] as number; x !== root; x = next[x] as number) out.push(x)
+    return out
+  }
+  const forbidden = (ra: number, rb: number): boolean => {
+    if (cannot.size === 0) return false
+    const small = (size[ra] as number) <= (size[rb] as number) ? ra : rb
+    const other = small === ra ? rb : ra
+    for (const x of membersOf(small)) {
+      const partners = cannot.get(x)
+      if (partners === undefined) continue
+      for (const y of partners) if (find(y) === other) return true
+    }
+    return false
+  }
+  const union = (ra: number, rb: number): void => {
+    if ((size[ra] as number) < (size[rb] as number)) [ra, rb] = [rb, ra]
+    parent[rb] = ra
+    size[ra] = (size[ra] as number) + (size[rb] as number)
+    const t = next[ra] as number
+    next[ra] = next[rb] as number
+    next[rb] = t
+  }
+  const warnings: string[] = []
+  for (const [i, j] of input.mustLink) {
+    const ri = find(i)
+    const rj = find(j)
+    if (ri === rj) continue
+    if (forbidden(ri, rj)) {
+      warnings.push(`reviewer decisions conflict: records ${i} and ${j} were said to be the same, but their groups contain a pair said to be different; kept apart`)
+      continue
+    }
+    union(ri, rj)
+  }
+
+  const edges: number[] = []
+  for (let k = 0; k < input.a.length; k++) if ((input.probability[k] as number) >= input.threshold) edges.push(k)
+  edges.sort((x, y) => (input.probability[y] as number) - (input.probability[x] as number))
+  let rejectedMerges = 0
+  for (const k of edges) {
+    const ra = find(input.a[k] as number)
+    const rb = find(input.b[k] as number)
+    if (ra === rb) continue
+    if (forbidden(ra, rb)) {
+      rejectedMerges++
+      continue
+    }
+    if ((size[ra] as number) + (size[rb] as number) > 2 && !crossCheck(input, membersOf(ra), membersOf(rb), input.probability[k] as number)) {
+      rejectedMerges++
+      continue
+    }
+    union(ra, rb)
+  }
+
+  const clusterOf = new Int32Array(n).fill(-1)
+  const rootCluster = new Int32Array(n).fill(-1)
+  let clusterCount = 0
+  for (let i = 0; i < n; i++) {
+    const r = find(i)
+    if (rootCluster[r] === -1) rootCluster[r] = clusterCount++
+    clusterOf[i] = rootCluster[r] as number
+  }
+  return { clusterOf, clusterCount, rejectedMerges, warnings }
+}
+
+function crossCheck(input: ClusterInput, xs: number[], ys: number[], linkProbability: number): boolean {
+  const total = xs.length * ys.length
+  // Deterministic stride sample when the groups are large (a degenerate case: real persons have
+  // a handful of records).
+  const stride = total > MAX_CROSS_PAIRS ? Math.ceil(total / MAX_CROSS_PAIRS) : 1
+  let sum = 0
+  let scored = 0
+  for (let t = 0; t < total; t += stride) {
+    const x = xs[Math.floor(t / ys.length)] as number
+    const y = ys[t % ys.length] as number
+    const p = input.posterior(x, y)
+    if (p < 0.01 && input.list[x] === input.list[y] && linkProbability < 0.99) return false
+    sum += p
+    scored++
+  }
+  return sum / scored >= input.threshold
+}

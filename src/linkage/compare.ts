@@ -1,0 +1,239 @@
+// The comparison kernel: for a pair of records, one level code per field. Runs in worker threads
+// over millions of pairs, so it reads typed columns, writes into a Uint8Array, and memoises token
+// similarities (names repeat: the same two spellings meet again and again).
+import { jaroWinkler } from './similarity.js'
+import { MAX_TOKENS, NO_DATE, type PreparedColumns } from './prepare.js'
+
+/** The comparison fields, in the order of a comparison vector. */
+export const FIELDS = ['name', 'sex', 'age', 'date', 'place'] as const
+export type Field = (typeof FIELDS)[number]
+
+/** Level labels per field; level 0 is always "missing" (neutral evidence). */
+export const LEVELS: Readonly<Record<Field, readonly string[]>> = {
+  name: ['missing', 'exact', 'similarity ≥ 0.95', 'similarity ≥ 0.88', 'similarity ≥ 0.75', 'different'],
+  sex: ['missing', 'same', 'different'],
+  age: ['missing', 'exact', '± 2 years', '± 5 years', 'different'],
+  date: ['missing', 'same day', '± 7 days', 'same month', 'intervals overlap', 'different'],
+  place: ['missing', 'same locality', 'within 10 km', 'same admin area', 'same country', 'different'],
+}
+
+export const FIELD_COUNT = FIELDS.length
+export const LEVEL_COUNTS: readonly number[] = FIELDS.map((f) => LEVELS[f].length)
+
+/** Name levels 1 and 2 (exact, ≥ 0.95) carry the term-frequency adjustment. */
+export const NAME_TF_LEVELS = 2
+
+/**
+ * Reusable per-thread state of the kernel: the token-similarity memo.
+ *
+ * @example const levels = new Uint8Array(FIELD_COUNT); new CompareContext(prepared).compare(0, 1, levels, 0)
+ */
+// Direct-mapped memo of token similarities: a fixed table indexed by a hash of the token pair,
+// each slot holding the pair it answers for. No allocation, no Map of boxed keys, and a collision
+// only costs one recomputation.
+const MEMO_BITS = 20
+const MEMO_MASK = (1 << MEMO_BITS) - 1
+
+export class CompareContext {
+  private readonly memoLo = new Int32Array(1 << MEMO_BITS).fill(-1)
+  private readonly memoHi = new Int32Array(1 << MEMO_BITS)
+  private readonly memoValue = new Float32Array(1 << MEMO_BITS)
+  private readonly scores = new Float64Array(MAX_TOKENS * MAX_TOKENS)
+  constructor(readonly data: PreparedColumns) {}
+
+  /**
+   * Similarity of two name tokens. Same script: Jaro–Winkler of the normalised spellings, or 0.96
+   * when only the vowels differ (Mohamed / Muhammad have one skeleton). Across scripts only the
+   * consonant skeletons can meet: equal skeletons score 1, otherwise their Jaro–Winkler.
+   */
+  tokenSimilarity(x: number, y: number): number {
+    if (x === y) return 1
+    const lo = x < y ? x : y
+    const hi = x < y ? y : x
+    const slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> (32 - MEMO_BITS)
+    if (this.memoLo[slot] === lo && this.memoHi[slot] === hi) return this.memoValue[slot] as number
+    const d = this.data
+    let s: number
+    const sameSkeleton = d.tokenSkeletonId[x] === d.tokenSkeletonId[y]
+    if (d.tokenScript[x] === d.tokenScript[y]) {
+      const jw = jaroWinkler(d.tokenCompare[x] as string, d.tokenCompare[y] as string)
+      s = sameSkeleton ? Math.max(jw, 0.96) : Math.max(jw, 0.95 * jaroWinkler(d.tokenSkeleton[x] as string, d.tokenSkeleton[y] as string))
+    } else {
+      s = sameSkeleton ? 1 : jaroWinkler(d.tokenSkeleton[x] as string, d.tokenSkeleton[y] as string)
+    }
+    this.memoLo[slot & MEMO_MASK] = lo
+    this.memoHi[slot & MEMO_MASK] = hi
+    this.memoValue[slot & MEMO_MASK] = s
+    return s
+  }
+
+  /**
+   * Order-insensitive token-set score (see tokenSetSimilarity in similarity.ts), inlined over
+   * token ids with a preallocated score matrix: this is the innermost loop of linkage.
+   */
+  private tokenSetScore(ai: number, ae: number, bi: number, be: number): number {
+    const d = this.data
+    const swap = ae - ai > be - bi
+    const si = swap ? bi : ai
+    const ns = swap ? be - bi : ae - ai
+    const li = swap ? ai : bi
+    const nl = swap ? ae - ai : be - bi
+    const scores = this.scores
+    for (let i = 0; i < ns; i++) {
+      const x = d.tokenIds[si + i] as number
+      for (let j = 0; j < nl; j++) scores[i * nl + j] = this.tokenSimilarity(x, d.tokenIds[li + j] as number)
+    }
+    let usedShort = 0
+    let usedLong = 0
+    let total = 0
+    for (let round = 0; round < ns; round++) {
+      let best = -1
+      let bi2 = 0
+      let bj = 0
+      for (let i = 0; i < ns; i++) {
+        if (usedShort & (1 << i)) continue
+        for (let j = 0; j < nl; j++) {
+          if (usedLong & (1 << j)) continue
+          const s = scores[i * nl + j] as number
+          if (s > best) {
+            best = s
+            bi2 = i
+            bj = j
+          }
+        }
+      }
+      usedShort |= 1 << bi2
+      usedLong |= 1 << bj
+      total += best
+    }
+    return total / ns
+  }
+
+  /** Name level of records i and j (order-insensitive token-set score). */
+  nameLevel(i: number, j: number): number {
+    const d = this.data
+    const ai = d.tokenStart[i] as number
+    const ae = d.tokenStart[i + 1] as number
+    const bi = d.tokenStart[j] as number
+    const be = d.tokenStart[j + 1] as number
+    if (ai === ae || bi === be) return 0
+    if (d.nameKey[i] === d.nameKey[j]) {
+      // Same skeleton multiset: exact, since transliteration varies the vowels (Mohamed, Muhammad)
+      // but not the consonants. Arabic script writes the long vowels, so two Arabic spellings
+      // must agree letter for letter (حسن is not حسين).
+      let allSame = true
+      for (let k = 0; k < ae - ai; k++) {
+        const x = d.tokenIds[ai + k] as number
+        let found = false
+        for (let l = bi; l < be; l++) {
+          const y = d.tokenIds[l] as number
+          if (x === y || (d.tokenSkeletonId[x] === d.tokenSkeletonId[y] && (d.tokenScript[x] === 0 || d.tokenScript[y] === 0))) {
+            found = true
+            break
+          }
+        }
+        if (!found) {
+          allSame = false
+          break
+        }
+      }
+      if (allSame) return 1
+    }
+    const s = this.tokenSetScore(ai, ae, bi, be)
+    if (s >= 0.95) return 2
+    if (s >= 0.88) return 3
+    if (s >= 0.75) return 4
+    return 5
+  }
+
+  /** Writes the comparison vector of records i and j at out[offset .. offset + FIELD_COUNT). */
+  compare(i: number, j: number, out: Uint8Array, offset: number): void {
+    const d = this.data
+    out[offset] = this.nameLevel(i, j)
+
+    const si = d.sex[i] as number
+    const sj = d.sex[j] as number
+    out[offset + 1] = si === 0 || sj === 0 ? 0 : si === sj ? 1 : 2
+
+    const ai = d.age[i] as number
+    const aj = d.age[j] as number
+    if (ai < 0 || aj < 0) out[offset + 2] = 0
+    else {
+      const diff = ai > aj ? ai - aj : aj - ai
+      out[offset + 2] = diff === 0 ? 1 : diff <= 2 ? 2 : diff <= 5 ? 3 : 4
+    }
+
+    out[offset + 3] = dateLevel(d, i, j)
+    out[offset + 4] = placeLevel(d, i, j)
+  }
+}
+
+function dateLevel(d: PreparedColumns, i: number, j: number): number {
+  const li = d.dateLo[i] as number
+  const lj = d.dateLo[j] as number
+  if (li === NO_DATE || lj === NO_DATE) return 0
+  const hi = d.dateHi[i] as number
+  const hj = d.dateHi[j] as number
+  const gap = Math.max(li, lj) - Math.min(hi, hj)
+  if (li === hi && lj === hj) {
+    if (li === lj) return 1
+    if (gap <= 7) return 2
+    return d.monthLo[i] === d.monthLo[j] ? 3 : 5
+  }
+  // At least one date is an interval (a month, a year, an EDTF range).
+  if (gap <= 0) {
+    const oneMonth = d.monthLo[i] === d.monthHi[i] && d.monthLo[j] === d.monthHi[j] && d.monthLo[i] === d.monthLo[j]
+    return oneMonth ? 3 : 4
+  }
+  return gap <= 7 ? 4 : 5
+}
+
+function placeLevel(d: PreparedColumns, i: number, j: number): number {
+  const li = d.locality[i] as number
+  const lj = d.locality[j] as number
+  const hasCoords = !Number.isNaN(d.lat[i] as number) && !Number.isNaN(d.lat[j] as number)
+  if (li < 0 && lj < 0 && !hasCoords) return 0
+  if (li >= 0 && li === lj) {
+    // Same locality name in different countries is a different place.
+    const ci = d.country[i] as number
+    const cj = d.country[j] as number
+    if (ci < 0 || cj < 0 || ci === cj) return 1
+  }
+  if (hasCoords && distanceKm(d.lat[i] as number, d.lon[i] as number, d.lat[j] as number, d.lon[j] as number) <= 10) return 2
+  const ai = d.admin[i] as number
+  const aj = d.admin[j] as number
+  if (ai >= 0 && ai === aj) return 3
+  const ci = d.country[i] as number
+  const cj = d.country[j] as number
+  if (ci >= 0 && ci === cj) return 4
+  if (li < 0 || lj < 0) {
+    // One side has no locality: only a conflict at a level both have is evidence.
+    if ((ai >= 0 && aj >= 0) || (ci >= 0 && cj >= 0)) return 5
+    return 0
+  }
+  return 5
+}
+
+/**
+ * Great-circle distance in kilometres (haversine).
+ *
+ * @example Math.round(distanceKm(36.2, 37.16, 33.51, 36.29)) // 309 (Aleppo–Damascus)
+ */
+export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = Math.PI / 180
+  const dLat = (lat2 - lat1) * r
+  const dLon = (lon2 - lon1) * r
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2
+  return 12742 * Math.asin(Math.min(1, Math.sqrt(h)))
+}
+
+/**
+ * Comparison vectors of pairs [start, end) of (a, b): FIELD_COUNT level codes per pair.
+ *
+ * @example compareRange(ctx, a, b, 0, a.length) // Uint8Array of a.length * FIELD_COUNT codes
+ */
+export function compareRange(ctx: CompareContext, a: Int32Array, b: Int32Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array((end - start) * FIELD_COUNT)
+  for (let p = start; p < end; p++) ctx.compare(a[p] as number, b[p] as number, out, (p - start) * FIELD_COUNT)
+  return out
+}

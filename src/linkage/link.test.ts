@@ -1,0 +1,218 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { generateSyntheticLists, pairwiseScores } from '../../bench/linkage-data.js'
+import { blockCandidates, DEFAULT_RULES } from './blocking.js'
+import { compareAllPairs } from './parallel.js'
+import { parseAge, parseDeathDate, prepareRecords } from './prepare.js'
+import {
+  captureHistories,
+  linkRecords,
+  reviewQueue,
+  type LinkageRecord,
+  type LinkResult,
+} from './index.js'
+
+const day = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000
+
+function sameCluster(result: LinkResult, a: string, b: string): boolean {
+  const i = result.recordIds.indexOf(a)
+  const j = result.recordIds.indexOf(b)
+  assert.ok(i >= 0 && j >= 0)
+  return result.clusterOf[i] === result.clusterOf[j]
+}
+
+test('bad input is refused with an error naming the record', async () => {
+  await assert.rejects(linkRecords([]), /empty/)
+  await assert.rejects(
+    linkRecords([
+      { record_id: 'r1', list: 'A', full_name: 'Ali' },
+      { record_id: 'r1', list: 'B', full_name: 'Omar' },
+    ]),
+    /"r1" is repeated \(rows 1 and 2\)/,
+  )
+  await assert.rejects(linkRecords([{ record_id: 'r9', list: '', full_name: 'Ali' }]), /record "r9" \(row 1\) has no list/)
+  await assert.rejects(linkRecords([{ record_id: ' ', list: 'A' }]), /record 1 has no record_id/)
+  await assert.rejects(
+    linkRecords([{ record_id: 'r1', list: 'A', full_name: 'Ali' }], { decisions: [{ a: 'r1', b: 'nope', decision: 'same' }] }),
+    /"nope", which is not in the input/,
+  )
+  await assert.rejects(linkRecords([{ record_id: 'r1', list: 'A' }], { rules: [{ name: 'bad', on: [] }] }), /rule "bad" has no key parts/)
+})
+
+test('tiny inputs link without failing: one record, two identical records', async () => {
+  const one = await linkRecords([{ record_id: 'a', list: 'A', full_name: 'Ali Hassan' }])
+  assert.deepEqual(one.assignments, [{ record_id: 'a', cluster_id: 'a', match_probability: 1 }])
+  assert.ok(Number.isFinite(one.model.lambda))
+  const two = await linkRecords([
+    { record_id: 'a', list: 'A', full_name: 'Ali Hassan', date_of_death: '2014-12-03', age: 30, sex: 'm', place: 'Homs, Homs, Syria' },
+    { record_id: 'b', list: 'B', full_name: 'علي حسن', date_of_death: '2014-12-03', age: 30, sex: 'ذكر', place: 'Homs, Homs, Syria' },
+  ])
+  assert.equal(two.assignments.length, 2)
+  assert.ok(Number.isFinite(two.model.lambda))
+  for (const a of two.assignments) assert.ok(a.match_probability >= 0 && a.match_probability <= 1)
+})
+
+test('dates, ages and sexes are read from the forms lists use', () => {
+  assert.deepEqual(parseDeathDate('2014-12-03'), [day('2014-12-03'), day('2014-12-03')])
+  assert.deepEqual(parseDeathDate('2014-12'), [day('2014-12-01'), day('2014-12-31')])
+  assert.deepEqual(parseDeathDate('2014-12~'), [day('2014-12-01'), day('2014-12-31')])
+  assert.deepEqual(parseDeathDate('2014'), [day('2014-01-01'), day('2014-12-31')])
+  assert.deepEqual(parseDeathDate('03/12/2014'), [day('2014-12-03'), day('2014-12-03')])
+  assert.deepEqual(parseDeathDate('٢٠١٤-١٢-٠٣'), [day('2014-12-03'), day('2014-12-03')])
+  assert.deepEqual(parseDeathDate('2014-06-25/2014-12-25'), [day('2014-06-25'), day('2014-12-25')])
+  assert.equal(parseDeathDate(''), null)
+  assert.throws(() => parseDeathDate('yesterday'))
+  assert.equal(parseAge('about 20'), 20)
+  assert.equal(parseAge('environ 19'), 19)
+  assert.equal(parseAge('٢٣'), 23)
+  assert.equal(parseAge('20-25'), 23)
+  assert.equal(parseAge('n/a'), -1)
+  const p = prepareRecords([
+    { record_id: '1', list: 'A', sex: 'ذكر' },
+    { record_id: '2', list: 'A', sex: 'F' },
+    { record_id: '3', list: 'A', sex: '?' , date_of_death: 'soon' },
+  ])
+  assert.deepEqual(Array.from(p.sex), [1, 2, 0])
+  assert.equal(p.warnings.length, 1)
+})
+
+test('cross-script: an Arabic-script record meets its French transliteration', async () => {
+  const { records } = generateSyntheticLists(1500, 11)
+  const extra: LinkageRecord[] = [
+    { record_id: 'x-ar', list: 'ar', full_name: 'عبد المجيد محمود الزعبي', sex: 'ذكر', age: '٢٤', date_of_death: '2014-12-03', place: 'Daraa, Daraa, Syria' },
+    { record_id: 'x-fr', list: 'fr', full_name: 'EZ-ZOUBI Abdelmadjid', sex: 'H', age: 'environ 25', date_of_death: '2014-12', place: 'Deraa, Daraa, Syria' },
+    { record_id: 'y-ar', list: 'ar', full_name: 'فاطمة الحوراني', sex: 'أنثى', age: 31, date_of_death: '2013-05-14', place: 'Hama, Hama, Syria' },
+    { record_id: 'y-en', list: 'en', given_name: 'Fatimah', family_name: 'Al Hawrani', sex: 'F', age: 31, date_of_death: '2013-05-14', place: 'Hama, Hama, Syria' },
+  ]
+  const result = await linkRecords([...records, ...extra])
+  assert.ok(sameCluster(result, 'x-ar', 'x-fr'))
+  assert.ok(sameCluster(result, 'y-ar', 'y-en'))
+  assert.ok(!sameCluster(result, 'x-ar', 'y-ar'))
+})
+
+test('linkage of synthetic lists finds most true pairs with high precision', async () => {
+  const { records, truth } = generateSyntheticLists(3000, 3)
+  const result = await linkRecords(records)
+  const scores = pairwiseScores(result.clusterOf, truth)
+  assert.ok(scores.precision >= 0.95, `precision ${scores.precision}`)
+  assert.ok(scores.recall >= 0.8, `recall ${scores.recall}`)
+  assert.equal(result.assignments.length, records.length)
+  for (const a of result.assignments) assert.ok(a.match_probability >= 0 && a.match_probability <= 1)
+  // Every blocking rule is reported, and their union has no repeated pair.
+  assert.deepEqual(result.blocking.map((r) => r.rule), DEFAULT_RULES.map((r) => r.name))
+  const codes = new Set<number>()
+  for (let k = 0; k < result.pairs.a.length; k++) {
+    assert.ok((result.pairs.a[k] as number) < (result.pairs.b[k] as number))
+    codes.add((result.pairs.a[k] as number) * records.length + (result.pairs.b[k] as number))
+  }
+  assert.equal(codes.size, result.candidatePairs)
+  assert.equal(result.blocking.reduce((s, r) => s + r.newPairs, 0), result.candidatePairs)
+})
+
+test('one list alone: internal duplicates are found', async () => {
+  const { records, truth } = generateSyntheticLists(2400, 5)
+  const one: LinkageRecord[] = []
+  const oneTruth: number[] = []
+  records.forEach((r, i) => {
+    if (r.list !== 'en') return
+    one.push(r)
+    oneTruth.push(truth[i] as number)
+    if (one.length % 12 === 0) {
+      // The same death entered again: name order swapped, another spelling, age off by one.
+      one.push({
+        record_id: `${r.record_id}-again`,
+        list: 'en',
+        full_name: `${String(r.family_name)} ${String(r.given_name)}`.replace(/^al-/, 'el-'),
+        sex: r.sex,
+        age: typeof r.age === 'number' ? r.age + 1 : r.age,
+        date_of_death: r.date_of_death,
+        place: r.place,
+      })
+      oneTruth.push(truth[i] as number)
+    }
+  })
+  const result = await linkRecords(one)
+  let found = 0
+  let injected = 0
+  for (const r of one) {
+    if (!r.record_id.endsWith('-again')) continue
+    injected++
+    if (sameCluster(result, r.record_id, r.record_id.slice(0, -'-again'.length))) found++
+  }
+  assert.ok(injected >= 50)
+  assert.ok(found / injected >= 0.9, `found ${found} of ${injected}`)
+  const scores = pairwiseScores(result.clusterOf, Int32Array.from(oneTruth))
+  assert.ok(scores.precision >= 0.9, `precision ${scores.precision}`)
+})
+
+test('a reviewer\'s "different" is never undone, not even through a third record', async () => {
+  const base: LinkageRecord[] = generateSyntheticLists(1200, 8).records
+  const trio: LinkageRecord[] = [
+    { record_id: 't1', list: 'en', given_name: 'Ghassan', family_name: 'al-Nimr', sex: 'M', age: 33, date_of_death: '2016-03-09', place: 'Douma, Rif Dimashq, Syria' },
+    { record_id: 't2', list: 'ar', full_name: 'غسان النمر', sex: 'ذكر', age: 33, date_of_death: '2016-03-09', place: 'Douma, Rif Dimashq, Syria' },
+    { record_id: 't3', list: 'fr', full_name: 'EN-NEMR Ghassan', sex: 'H', age: 34, date_of_death: '2016-03', place: 'Duma, Rif Dimashq, Syria' },
+  ]
+  const before = await linkRecords([...base, ...trio])
+  assert.ok(sameCluster(before, 't1', 't2') && sameCluster(before, 't2', 't3'))
+  const after = await linkRecords([...base, ...trio], { decisions: [{ a: 't1', b: 't3', decision: 'different' }] })
+  assert.ok(!sameCluster(after, 't1', 't3'))
+  const k = after.recordIds.indexOf('t1')
+  const l = after.recordIds.indexOf('t3')
+  for (let p = 0; p < after.pairs.a.length; p++) {
+    if (after.pairs.a[p] === Math.min(k, l) && after.pairs.b[p] === Math.max(k, l)) assert.equal(after.pairs.probability[p], 0)
+  }
+  // "Same" decisions link, but never across a "different".
+  const forced = await linkRecords([...base, ...trio], {
+    decisions: [
+      { a: 't1', b: 't3', decision: 'different' },
+      { a: 't1', b: 't2', decision: 'same' },
+      { a: 't2', b: 't3', decision: 'same' },
+    ],
+  })
+  assert.ok(!sameCluster(forced, 't1', 't3'))
+  assert.ok(forced.warnings.some((w) => w.includes('conflict')))
+})
+
+test('worker threads give the same comparison vectors as one thread', async () => {
+  const { records } = generateSyntheticLists(800, 2)
+  const prepared = prepareRecords(records)
+  const { a, b } = blockCandidates(prepared)
+  const single = await compareAllPairs(prepared, a, b, 0)
+  const parallel = await compareAllPairs(prepared, a, b, 2)
+  assert.ok(a.length > 1000)
+  assert.deepEqual(parallel, single)
+})
+
+test('user-stated blocking rules are applied and reported', async () => {
+  const { records } = generateSyntheticLists(600, 4)
+  const prepared = prepareRecords(records)
+  const narrow = blockCandidates(prepared, [{ name: 'exact name + day', on: ['name_key', 'death_day'] }])
+  const wide = blockCandidates(prepared, [{ name: 'surname-ish', on: ['name_token'], maxBlockSize: 5 }])
+  assert.equal(narrow.report[0]?.rule, 'exact name + day')
+  assert.equal(narrow.report[0]?.pairs, narrow.a.length)
+  assert.ok((wide.report[0]?.skippedBlocks ?? 0) > 0, 'blocks over the cap are skipped and counted')
+})
+
+test('capture histories count persons by the lists that recorded them, by stratum', async () => {
+  const { records } = generateSyntheticLists(1000, 6)
+  const result = await linkRecords(records)
+  const h = captureHistories(records, result.assignments)
+  assert.deepEqual(h.lists, ['ar', 'en', 'fr', 'mix'])
+  assert.equal(h.rows.reduce((s, r) => s + r.count, 0), result.clusterCount)
+  for (const row of h.rows) assert.ok(row.history.some((x) => x === 1))
+  const bySex = captureHistories(records, result.assignments, { stratifyBy: 'sex' })
+  assert.equal(bySex.rows.reduce((s, r) => s + r.count, 0), result.clusterCount)
+  assert.ok(new Set(bySex.rows.map((r) => r.stratum)).size > 1)
+})
+
+test('review queue puts uncertain, consequential pairs first', async () => {
+  const { records } = generateSyntheticLists(1500, 9)
+  const result = await linkRecords(records)
+  const queue = reviewQueue(result, 20)
+  assert.ok(queue.length > 0)
+  for (let i = 1; i < queue.length; i++) assert.ok((queue[i - 1]?.priority ?? 0) >= (queue[i]?.priority ?? 0))
+  for (const item of queue) {
+    assert.ok(item.probability > 0.025 && item.probability < 0.975)
+    assert.equal(item.comparison.length, 5)
+  }
+})

@@ -1,0 +1,264 @@
+// Name normalisation for Arabic script and Latin transliterations.
+//
+// Every name token gets three forms:
+//  - `compare`: the token normalised within its own script, used when both tokens share a script
+//    (Arabic: no harakat, tatweel or hamza seats; Latin: one spelling per sound, so Youssef and
+//    Yousef, Rachid and Rashid, Djamel and Jamel become equal);
+//  - `skeleton`: a consonant skeleton over one alphabet shared by both scripts, so محمد, Mohammed,
+//    Muhammad, Mohamed and M'hamed all become `mhmd`. Short vowels are not written in Arabic, so
+//    the skeleton drops every vowel and the glides w/y; a leading `_` keeps the one vowel Arabic
+//    does write (an initial alef or ayn), which separates Ahmad (`_hmd`) from Hamid (`hmd`);
+//  - `script`: which of the two the token was written in.
+
+/** The writing system of a name token. */
+export type Script = 'latin' | 'arabic'
+
+/** One name token in its normalised forms. */
+export interface NameToken {
+  readonly script: Script
+  readonly compare: string
+  readonly skeleton: string
+}
+
+const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/
+// Harakat, shadda, sukun, superscript alef and Quranic marks: optional in writing, so never evidence.
+const ARABIC_MARKS = /[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]/g
+
+const ARABIC_FOLD: Record<string, string> = {
+  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ٲ': 'ا', 'ٳ': 'ا',
+  'ؤ': 'و', 'ئ': 'ي', 'ى': 'ي', 'ی': 'ي', 'ې': 'ي', 'ۍ': 'ي',
+  'ة': 'ه', 'ۀ': 'ه', 'ە': 'ه',
+  'ک': 'ك', 'ڪ': 'ك', 'گ': 'ك',
+  'پ': 'ب', 'چ': 'ج', 'ژ': 'ز', 'ڤ': 'ف', 'ڨ': 'ق',
+}
+
+/** Arabic letters mapped to the shared skeleton alphabet; '' drops the letter. */
+const ARABIC_SKELETON: Record<string, string> = {
+  'ا': '', 'ء': '', 'و': '', 'ي': '', 'ع': '',
+  'ب': 'b', 'ت': 't', 'ث': 't', 'ج': 'j', 'ح': 'h', 'خ': 'x', 'د': 'd', 'ذ': 'd', 'ر': 'r',
+  'ز': 'z', 'س': 's', 'ش': 'S', 'ص': 's', 'ض': 'd', 'ط': 't', 'ظ': 'z', 'غ': 'g', 'ف': 'f',
+  'ق': 'k', 'ك': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n', 'ه': 'h',
+}
+
+const ARABIC_INDIC_ZERO = 0x0660
+const PERSIAN_ZERO = 0x06f0
+
+/**
+ * Replaces Arabic-Indic (٠١٢…) and Persian (۰۱۲…) digits with ASCII digits.
+ *
+ * @example normalizeDigits('٢٠١٤-١٢') // '2014-12'
+ */
+export function normalizeDigits(text: string): string {
+  let out = ''
+  for (const ch of text) {
+    const c = ch.charCodeAt(0)
+    if (c >= ARABIC_INDIC_ZERO && c <= ARABIC_INDIC_ZERO + 9) out += String.fromCharCode(48 + c - ARABIC_INDIC_ZERO)
+    else if (c >= PERSIAN_ZERO && c <= PERSIAN_ZERO + 9) out += String.fromCharCode(48 + c - PERSIAN_ZERO)
+    else out += ch
+  }
+  return out
+}
+
+/**
+ * Normalises Arabic script: removes harakat and tatweel, folds alef and hamza seats to bare
+ * letters, taa marbuta to haa, alef maqsura and Persian yeh to yaa, Persian/Urdu letters to their
+ * Arabic counterparts, and Arabic-Indic or Persian digits to ASCII.
+ *
+ * @example normalizeArabic('مُحَمَّد') // 'محمد'
+ * @example normalizeArabic('فاطمة') // 'فاطمه'
+ */
+export function normalizeArabic(text: string): string {
+  const stripped = normalizeDigits(text.normalize('NFC')).replace(ARABIC_MARKS, '')
+  let out = ''
+  for (const ch of stripped) out += ARABIC_FOLD[ch] ?? ch
+  return out
+}
+
+/**
+ * True when the text contains Arabic letters.
+ *
+ * @example isArabicScript('Ali علي') // true
+ */
+export function isArabicScript(text: string): boolean {
+  return ARABIC_LETTER.test(text)
+}
+
+// Ordered rewrites from the spellings of English and French transliteration to one Latin form.
+// Order matters: 'sch' before 'ch', French 'ou' + vowel (Oualid) before plain 'ou'.
+const LATIN_REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/[''`ʿʾ’‘]/g, ''],
+  [/tch/g, 'sh'],
+  [/sch/g, 'sh'],
+  [/ch/g, 'sh'],
+  [/dj/g, 'j'],
+  [/ph/g, 'f'],
+  [/ck/g, 'k'],
+  [/q/g, 'k'],
+  [/ou(?=[aeiy])/g, 'w'],
+  [/ou|oo/g, 'u'],
+  [/ee/g, 'i'],
+  [/[ae][iy](?![aeiou])/g, 'ai'],
+  [/c(?=[ei])/g, 's'],
+  [/c/g, 'k'],
+  [/v/g, 'f'],
+  [/p/g, 'b'],
+  [/x/g, 'ks'],
+  [/y$/g, 'i'],
+  [/([a-z])\1+/g, '$1'],
+  [/(?<=[aeiou])h$/g, ''],
+  [/(?<=^[a-z]{2,}[^aeiou])e$/g, ''],
+]
+
+/**
+ * Normalises one Latin-script name token to a single spelling per sound: accents dropped, French
+ * and English digraphs unified (ou/u, ch/sh, dj/j, ph/f, q/k), doubled letters collapsed, a final
+ * silent h or French mute e removed.
+ *
+ * @example normalizeLatinToken('Youssef') // 'yusef'
+ * @example normalizeLatinToken('Rachid') === normalizeLatinToken('Rashid') // true
+ */
+export function normalizeLatinToken(token: string): string {
+  let s = latinCache.get(token)
+  if (s !== undefined) return s
+  s = normalizeLatinUncached(token)
+  if (latinCache.size > 500_000) latinCache.clear()
+  latinCache.set(token, s)
+  return s
+}
+
+const latinCache = new Map<string, string>()
+
+function normalizeLatinUncached(token: string): string {
+  let s = token.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  s = s.replace(/[^a-z'`ʿʾ’‘]/g, '')
+  for (const [pattern, replacement] of LATIN_REWRITES) s = s.replace(pattern, replacement)
+  return s
+}
+
+const LATIN_SKELETON_DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/sh/g, 'S'],
+  [/kh/g, 'x'],
+  [/gh/g, 'G'],
+  [/th/g, 't'],
+  [/dh/g, 'd'],
+  // Egyptian transliteration writes ج as g (Gamal = Jamal); غ is gh, set aside above.
+  [/g/g, 'j'],
+  [/G/g, 'g'],
+  [/[aeiouyw]/g, ''],
+]
+
+function finishSkeleton(raw: string, initialVowel: boolean): string {
+  let s = raw.replace(/(.)\1+/g, '$1')
+  // Final h is taa marbuta or a silent h in one script and absent in the other (Fatima/فاطمة).
+  if (s.length > 1 && s.endsWith('h')) s = s.slice(0, -1)
+  // 'Abd' compounds: the article's l is written (Abdelmajid, عبد المجيد) or assimilated
+  // (Abderrahmane); dropping it makes all forms meet. Abdullah keeps its l (it is Allah's).
+  if (initialVowel && s.startsWith('bdl') && s.length >= 5) s = 'bd' + s.slice(3)
+  return (initialVowel ? '_' : '') + s
+}
+
+/**
+ * The cross-script consonant skeleton of a Latin token (already normalised or raw).
+ *
+ * @example latinSkeleton('Mohammed') // 'mhmd'
+ * @example latinSkeleton('Abdelkader') // '_bdkdr'
+ */
+export function latinSkeleton(token: string): string {
+  const s = normalizeLatinToken(token)
+  let k = s
+  for (const [pattern, replacement] of LATIN_SKELETON_DIGRAPHS) k = k.replace(pattern, replacement)
+  return finishSkeleton(k, /^[aeiou]/.test(s))
+}
+
+/**
+ * The cross-script consonant skeleton of an Arabic-script token.
+ *
+ * @example arabicSkeleton('محمد') // 'mhmd'
+ * @example arabicSkeleton('عبد القادر') === latinSkeleton('Abdelkader') // true
+ */
+export function arabicSkeleton(token: string): string {
+  const s = normalizeArabic(token).replace(/\s+/g, '')
+  let k = ''
+  for (const ch of s) k += ARABIC_SKELETON[ch] ?? ''
+  const first = s[0] ?? ''
+  return finishSkeleton(k, first === 'ا' || first === 'ع' || first === 'ء')
+}
+
+const LATIN_ARTICLES = new Set(['al', 'el', 'il', 'ul', 'ol', 'as', 'es', 'ash', 'ech', 'esh', 'ach', 'ad', 'ed', 'ar', 'er', 'at', 'et', 'az', 'ez', 'an', 'en', 'ag', 'adh', 'ath', 'ez'])
+const LATIN_SON_OF = new Set(['bin', 'ben', 'ibn', 'bint', 'ould', 'walad', 'ibnu'])
+const LATIN_ABD = new Set(['abd', 'abdel', 'abdul', 'abdal', 'abdol', 'abdoul', 'abdu', 'abdou', 'abde', 'abdi', 'abdil'])
+const LATIN_ABU = new Set(['abu', 'abou', 'abo'])
+const ARABIC_SON_OF = new Set(['بن', 'ابن', 'بنت', 'ال', 'ولد'])
+
+/** Splits a raw name into its words, keeping hyphenated articles apart (al-Hassan → al, Hassan). */
+function splitWords(text: string): string[] {
+  return normalizeDigits(text.normalize('NFC'))
+    .split(/[\s\-‐‑–—_.,;:/()"]+/)
+    .filter((w) => w.length > 0)
+}
+
+/**
+ * Splits a full name into normalised tokens: articles (al-, el-, ash-, ال) and "son of" particles
+ * (bin, ben, ibn, ould, بن) dropped, compounds joined (Abd + name, Abu + name, عبد + name), each
+ * token given its compare form and skeleton. Order is kept; comparisons decide whether it matters.
+ *
+ * @example tokenizeName('Abd al-Majid el-Hassan').map((t) => t.skeleton) // ['_bdmjd', 'hsn']
+ * @example tokenizeName('عبد المجيد الحسن').map((t) => t.skeleton) // ['_bdmjd', 'hsn']
+ */
+export function tokenizeName(text: string): NameToken[] {
+  const words = splitWords(text)
+  const out: NameToken[] = []
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? ''
+    if (isArabicScript(word)) {
+      let w = normalizeArabic(word)
+      if (w.length === 0 || ARABIC_SON_OF.has(w)) continue
+      // The article goes first (العبد الله is عبد الله with an article); الله itself is a name.
+      if (w.startsWith('ال') && w.length >= 4 && w !== 'الله') w = w.slice(2)
+      if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
+        w = w + normalizeArabic(words[++i] ?? '')
+      }
+      out.push(arabicToken(w))
+    } else {
+      const lower = normalizeLatinToken(word)
+      if (lower.length === 0) continue
+      const more = i + 1 < words.length
+      if (more && (LATIN_ARTICLES.has(lower) || LATIN_SON_OF.has(lower))) continue
+      if (LATIN_SON_OF.has(lower)) continue
+      if (more && LATIN_ABD.has(lower)) {
+        let j = i + 1
+        if (j + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[j] ?? ''))) j++
+        i = j
+        out.push(latinToken('abdal' + (words[j] ?? '')))
+        continue
+      }
+      if (more && LATIN_ABU.has(lower)) {
+        i++
+        out.push(latinToken('abu' + (words[i] ?? '')))
+        continue
+      }
+      out.push(latinToken(word))
+    }
+  }
+  return out
+}
+
+const tokenCache = new Map<string, NameToken>()
+
+function cached(key: string, make: () => NameToken): NameToken {
+  let t = tokenCache.get(key)
+  if (t === undefined) {
+    if (tokenCache.size > 500_000) tokenCache.clear()
+    t = make()
+    tokenCache.set(key, t)
+  }
+  return t
+}
+
+function arabicToken(word: string): NameToken {
+  return cached('A' + word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word) }))
+}
+
+function latinToken(word: string): NameToken {
+  return cached('L' + word, () => ({ script: 'latin', compare: normalizeLatinToken(word), skeleton: latinSkeleton(word) }))
+}

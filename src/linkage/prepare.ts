@@ -1,0 +1,363 @@
+// Records to columns: every field a comparison needs, parsed once, in typed arrays indexed by the
+// record's position. Names become integer token ids into a dictionary of distinct normalised
+// tokens, so the hot loops compare integers and look strings up only for the rare new pair.
+import { parseEdtf, TallyError } from '../domain/index.js'
+import { isArabicScript, normalizeDigits, tokenizeName, type NameToken } from './normalize.js'
+import type { LinkageRecord } from './types.js'
+
+/** A day number: days since 1970-01-01 (UTC). */
+export type DayNumber = number
+
+/** "No date" in dateLo/dateHi. */
+export const NO_DATE = -2147483648
+/** At most this many name tokens per record are kept (the token-set score uses bit masks). */
+export const MAX_TOKENS = 8
+
+/** The columns the comparison kernel reads; plain data, so it can be sent to worker threads. */
+export interface PreparedColumns {
+  readonly n: number
+  readonly list: Uint16Array
+  /** 0 unknown, 1 male, 2 female. */
+  readonly sex: Uint8Array
+  /** Years; -1 unknown. */
+  readonly age: Int16Array
+  readonly dateLo: Int32Array
+  readonly dateHi: Int32Array
+  /** year*12 + month-1 of dateLo and dateHi. */
+  readonly monthLo: Int32Array
+  readonly monthHi: Int32Array
+  /** Place parts as ids; -1 unknown. */
+  readonly locality: Int32Array
+  readonly admin: Int32Array
+  readonly country: Int32Array
+  readonly lat: Float64Array
+  readonly lon: Float64Array
+  /** Name tokens of record i are tokenIds[tokenStart[i] .. tokenStart[i+1]). */
+  readonly tokenStart: Int32Array
+  readonly tokenIds: Int32Array
+  /** Id of the sorted skeleton key of the whole name; -1 when there is no name. */
+  readonly nameKey: Int32Array
+  /** Per token id: compare form, skeleton, script (0 latin, 1 arabic), skeleton id. */
+  readonly tokenCompare: readonly string[]
+  readonly tokenSkeleton: readonly string[]
+  readonly tokenScript: Uint8Array
+  readonly tokenSkeletonId: Int32Array
+}
+
+/** Prepared records: the columns plus what only the main thread needs. */
+export interface PreparedRecords extends PreparedColumns {
+  readonly recordIds: readonly string[]
+  readonly listNames: readonly string[]
+  /** Records with each name key, as a fraction of all records (term frequency). */
+  readonly nameKeyFrequency: Float64Array
+  /**
+   * Per token id: id of its skeleton without the initial-vowel mark, for blocking only (Brahim and
+   * Ibrahim must meet in a block; the comparison then weighs the difference).
+   */
+  readonly tokenBlockId: Int32Array
+  readonly skeletonCount: number
+  readonly placeCount: number
+  readonly warnings: string[]
+}
+
+const MALE = new Set(['m', 'male', 'man', 'h', 'homme', 'masculin', 'ذكر', 'رجل', 'boy'])
+const FEMALE = new Set(['f', 'female', 'woman', 'w', 'femme', 'féminin', 'feminin', 'أنثى', 'انثى', 'امرأة', 'girl'])
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  return String(value).trim()
+}
+
+/**
+ * Reads a sex field: 1 male, 2 female, 0 unknown.
+ *
+ * @example parseSex('F') // 2
+ */
+export function parseSex(value: unknown): number {
+  const s = text(value).toLowerCase()
+  if (MALE.has(s)) return 1
+  if (FEMALE.has(s)) return 2
+  return 0
+}
+
+/**
+ * Reads an age in years from a number or text ("about 20", "~20", "20-25", "٢٠"); -1 when absent
+ * or implausible (over 120).
+ *
+ * @example parseAge('about 20') // 20
+ * @example parseAge('20-25') // 23
+ */
+export function parseAge(value: unknown): number {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= 120 ? Math.round(value) : -1
+  const s = normalizeDigits(text(value))
+  const m = /(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?/.exec(s)
+  if (!m) return -1
+  const lo = Number(m[1])
+  const hi = m[2] === undefined ? lo : Number(m[2])
+  const age = Math.round((lo + hi) / 2)
+  return age <= 120 ? age : -1
+}
+
+function dayNumber(y: number, m: number, d: number): DayNumber {
+  return Math.floor(Date.UTC(y, m - 1, d) / 86_400_000)
+}
+
+function isoToDay(iso: string): DayNumber {
+  return dayNumber(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)))
+}
+
+const PLAIN_DATE = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/
+const DMY_DATE = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$/
+
+/**
+ * A date of death as an interval of days [earliest, latest]; null when absent. Uncertainty and
+ * approximation marks (~ ? %) keep the interval of the date they qualify ("2014-12~" is December
+ * 2014). Throws when the text is not a date.
+ *
+ * @example parseDeathDate('2014-12') // [16405, 16435]
+ */
+export function parseDeathDate(value: unknown): readonly [DayNumber, DayNumber] | null {
+  const raw = normalizeDigits(text(value))
+  if (raw === '') return null
+  const s = raw.replace(/[~?%]+$/, '')
+  const plain = PLAIN_DATE.exec(s)
+  if (plain) {
+    const y = Number(plain[1])
+    if (plain[2] === undefined) return [dayNumber(y, 1, 1), dayNumber(y, 12, 31)]
+    const mo = Number(plain[2])
+    if (mo < 1 || mo > 12) throw new Error(`bad month in "${raw}"`)
+    if (plain[3] === undefined) return [dayNumber(y, mo, 1), dayNumber(y, mo + 1, 0)]
+    const d = Number(plain[3])
+    if (d < 1 || d > 31) throw new Error(`bad day in "${raw}"`)
+    const day = dayNumber(y, mo, d)
+    return [day, day]
+  }
+  const dmy = DMY_DATE.exec(s)
+  if (dmy) {
+    const day = dayNumber(Number(dmy[3]), Number(dmy[2]), Number(dmy[1]))
+    return [day, day]
+  }
+  const parsed = parseEdtf(raw)
+  if (parsed.earliest === null || parsed.latest === null) return null
+  return [isoToDay(parsed.earliest), isoToDay(parsed.latest)]
+}
+
+function monthOf(day: DayNumber): number {
+  const d = new Date(day * 86_400_000)
+  return d.getUTCFullYear() * 12 + d.getUTCMonth()
+}
+
+/**
+ * Checks the input and throws TallyError('bad_input') naming the first offending record: empty
+ * input, a missing record_id or list, a repeated record_id.
+ *
+ * @example validateRecords([]) // throws: no records to link
+ */
+export function validateRecords(records: readonly LinkageRecord[]): void {
+  if (records.length === 0) throw new TallyError('bad_input', 'no records to link: the input is empty')
+  const seen = new Map<string, number>()
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as LinkageRecord
+    const id = text(r.record_id)
+    if (id === '') throw new TallyError('bad_input', `record ${i + 1} has no record_id`, [{ path: `[${i}].record_id`, message: 'required' }])
+    if (text(r.list) === '') throw new TallyError('bad_input', `record "${id}" (row ${i + 1}) has no list`, [{ path: `[${i}].list`, message: 'required' }])
+    const first = seen.get(id)
+    if (first !== undefined) {
+      throw new TallyError('bad_input', `record_id "${id}" is repeated (rows ${first + 1} and ${i + 1})`, [{ path: `[${i}].record_id`, message: 'repeated' }])
+    }
+    seen.set(id, i)
+  }
+}
+
+class Interner {
+  readonly ids = new Map<string, number>()
+  id(key: string): number {
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.ids.size
+      this.ids.set(key, id)
+    }
+    return id
+  }
+}
+
+function placeKey(part: string): string {
+  return tokenizeName(part).map((t) => t.skeleton).join(' ')
+}
+
+/**
+ * Validates and prepares records for blocking and comparison.
+ *
+ * @example prepareRecords([{ record_id: '1', list: 'A', full_name: 'محمد الحسن' }]).n // 1
+ */
+export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecords {
+  validateRecords(records)
+  const n = records.length
+  const warnings: string[] = []
+  const lists = new Interner()
+  const places = new Interner()
+  const skeletons = new Interner()
+  const nameKeys = new Interner()
+  const tokenIndex = new Map<string, number>()
+  const tokenCompare: string[] = []
+  const tokenSkeleton: string[] = []
+  const tokenScriptList: number[] = []
+  const tokenSkeletonIdList: number[] = []
+  const tokenBlockIdList: number[] = []
+  const blockSkeletons = new Interner()
+
+  const list = new Uint16Array(n)
+  const sex = new Uint8Array(n)
+  const age = new Int16Array(n)
+  const dateLo = new Int32Array(n)
+  const dateHi = new Int32Array(n)
+  const monthLo = new Int32Array(n)
+  const monthHi = new Int32Array(n)
+  const locality = new Int32Array(n).fill(-1)
+  const admin = new Int32Array(n).fill(-1)
+  const country = new Int32Array(n).fill(-1)
+  const lat = new Float64Array(n).fill(Number.NaN)
+  const lon = new Float64Array(n).fill(Number.NaN)
+  const tokenStart = new Int32Array(n + 1)
+  let tokenIds = new Int32Array(Math.max(16, n * 3))
+  let tokenCount = 0
+  const nameKey = new Int32Array(n).fill(-1)
+  const recordIds: string[] = new Array<string>(n)
+  // Names and places repeat across records: each distinct text is tokenised once, and each
+  // distinct token object (tokenizeName returns shared objects) gets its id once.
+  // The name cache maps a name's text to the first record that had it: its tokens are then
+  // copied from there. No object per name (a million small objects made every garbage
+  // collection walk them, and preparation grew faster than the input).
+  const nameCache = new Map<string, number>()
+  const placeCache = new Map<string, readonly [number, number, number]>()
+  const idOfToken = new Map<NameToken, number>()
+  const tokenId = (t: NameToken): number => {
+    let id = idOfToken.get(t)
+    if (id !== undefined) return id
+    const key = (t.script === 'arabic' ? 'A' : 'L') + t.compare
+    id = tokenIndex.get(key)
+    if (id === undefined) {
+      id = tokenCompare.length
+      tokenIndex.set(key, id)
+      tokenCompare.push(t.compare)
+      tokenSkeleton.push(t.skeleton)
+      tokenScriptList.push(t.script === 'arabic' ? 1 : 0)
+      tokenSkeletonIdList.push(skeletons.id(t.skeleton))
+      tokenBlockIdList.push(blockSkeletons.id(t.skeleton.replace('_', '')))
+    }
+    idOfToken.set(t, id)
+    return id
+  }
+
+  for (let i = 0; i < n; i++) {
+    const r = records[i] as LinkageRecord
+    recordIds[i] = text(r.record_id)
+    const listId = lists.id(text(r.list))
+    if (listId > 65535) throw new TallyError('bad_input', 'more than 65,536 lists')
+    list[i] = listId
+    sex[i] = parseSex(r.sex)
+    age[i] = parseAge(r.age)
+
+    let interval: readonly [number, number] | null = null
+    try {
+      interval = parseDeathDate(r.date_of_death)
+    } catch {
+      if (warnings.length < 100) warnings.push(`record "${recordIds[i]}": date_of_death "${text(r.date_of_death)}" is not a date; treated as unknown`)
+    }
+    if (interval === null) {
+      dateLo[i] = NO_DATE
+      dateHi[i] = NO_DATE
+    } else {
+      dateLo[i] = interval[0]
+      dateHi[i] = interval[1]
+      monthLo[i] = monthOf(interval[0])
+      monthHi[i] = monthOf(interval[1])
+    }
+
+    const place = text(r.place)
+    if (place !== '') {
+      let ids = placeCache.get(place)
+      if (ids === undefined) {
+        const parts = place.split(/[,،|]/).map((p) => p.trim()).filter((p) => p.length > 0)
+        ids = [
+          parts.length > 0 ? places.id(placeKey(parts[0] as string)) : -1,
+          parts.length >= 3 ? places.id(placeKey(parts[parts.length - 2] as string)) : -1,
+          parts.length >= 2 ? places.id(placeKey(parts[parts.length - 1] as string)) : -1,
+        ]
+        placeCache.set(place, ids)
+      }
+      locality[i] = ids[0]
+      admin[i] = ids[1]
+      country[i] = ids[2]
+    }
+    if (typeof r.latitude === 'number' && typeof r.longitude === 'number') {
+      lat[i] = r.latitude
+      lon[i] = r.longitude
+    }
+
+    const full = text(r.full_name)
+    const nameText = full !== '' ? full : `${text(r.given_name)} ${text(r.family_name)}`.trim()
+    tokenStart[i] = tokenCount
+    if (tokenCount + MAX_TOKENS > tokenIds.length) {
+      const grown = new Int32Array(tokenIds.length * 2)
+      grown.set(tokenIds)
+      tokenIds = grown
+    }
+    const seen = nameCache.get(nameText)
+    if (seen !== undefined) {
+      const from = tokenStart[seen] as number
+      const to = tokenStart[seen + 1] as number
+      tokenIds.copyWithin(tokenCount, from, to)
+      tokenCount += to - from
+      nameKey[i] = nameKey[seen] as number
+    } else {
+      const tokens = tokenizeName(nameText).slice(0, MAX_TOKENS)
+      for (const t of tokens) tokenIds[tokenCount++] = tokenId(t)
+      nameKey[i] = tokens.length > 0 ? nameKeys.id(tokens.map((t) => t.skeleton).sort().join(' ')) : -1
+      nameCache.set(nameText, i)
+    }
+    // tokenStart[i + 1] is needed by a later record reusing this one's tokens.
+    tokenStart[i + 1] = tokenCount
+    if (tokenCount === (tokenStart[i] as number) && nameText !== '' && !isArabicScript(nameText) && warnings.length < 100) {
+      warnings.push(`record "${recordIds[i]}": name "${nameText}" has no letters; treated as unknown`)
+    }
+  }
+  tokenStart[n] = tokenCount
+
+  const keyCounts = new Float64Array(nameKeys.ids.size)
+  for (let i = 0; i < n; i++) {
+    const k = nameKey[i] as number
+    if (k >= 0) keyCounts[k] = (keyCounts[k] as number) + 1
+  }
+  for (let k = 0; k < keyCounts.length; k++) keyCounts[k] = (keyCounts[k] as number) / n
+
+  return {
+    n,
+    list,
+    sex,
+    age,
+    dateLo,
+    dateHi,
+    monthLo,
+    monthHi,
+    locality,
+    admin,
+    country,
+    lat,
+    lon,
+    tokenStart,
+    tokenIds: tokenIds.slice(0, tokenCount),
+    nameKey,
+    tokenCompare,
+    tokenSkeleton,
+    tokenScript: Uint8Array.from(tokenScriptList),
+    tokenSkeletonId: Int32Array.from(tokenSkeletonIdList),
+    tokenBlockId: Int32Array.from(tokenBlockIdList),
+    recordIds,
+    listNames: [...lists.ids.keys()],
+    nameKeyFrequency: keyCounts,
+    skeletonCount: skeletons.ids.size,
+    placeCount: places.ids.size,
+    warnings,
+  }
+}
