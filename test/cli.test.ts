@@ -91,6 +91,22 @@ test('audit verify catches reordered events', () => {
   assert.match(r.stderr, /broken at event 3/)
 })
 
+test('audit head, published, catches events removed from the end', () => {
+  const db = demoDb()
+  const head = tally('audit', 'head', '--db', db)
+  assert.equal(head.code, 0)
+  assert.match(head.stdout.trim(), /^\d+:[0-9a-f]{64}$/)
+  assert.equal(tally('audit', 'verify', '--db', db, '--head', head.stdout.trim()).code, 0)
+  const last = Number(head.stdout.split(':')[0])
+  tamper(db, (raw) => raw.prepare('delete from audit_event where seq >= ?').run(last - 1))
+  // The chain alone still verifies (it is shorter); against the published head it does not.
+  assert.equal(tally('audit', 'verify', '--db', db).code, 0)
+  const r = tally('audit', 'verify', '--db', db, '--head', head.stdout.trim())
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /events were removed from the end/)
+  assert.equal(tally('audit', 'verify', '--db', db, '--head', 'nonsense').code, 2)
+})
+
 test('a corrupt database file gets a one-line error naming it, not a stack trace', () => {
   const db = tmp('corrupt.db')
   writeFileSync(db, 'this is not a database, it is a text file '.repeat(200))

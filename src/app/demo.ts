@@ -1,12 +1,12 @@
 // The demo workspace: the seed article (fixtures/seeds/) stored as a document, and the sources,
 // incidents, persons, acts and claims it reports, entered through the same use cases a
 // documenter and a reviewer would use. Each claim is tied to its exact words in the article.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ClaimInput, PersonInput, TallyError, type Assertion, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
-import { addClaim } from './claims.js'
+import { ClaimInput, PersonInput, TallyError, type Assertion, type Claim, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
+import { addClaim, listClaims, reviewClaim } from './claims.js'
 import type { Context } from './context.js'
-import { addDocument, createAct, createIncident, createPerson, createSource } from './records.js'
+import { createAct, createIncident, createPerson, createSource, updateSource } from './records.js'
+import { ingestDocument } from './ingest.js'
 import { packageRoot } from './workspace.js'
 
 export const SEED_FILE = 'fixtures/seeds/000_69d2a91eb1b21d3d.txt'
@@ -175,6 +175,10 @@ export interface DemoSummary {
   incidents: Record<IncidentKey, number>
   personId: number
   claims: number
+  /** Of the reviewed claims, how many the extractor had found (accepted from its drafts). */
+  fromDrafts: number
+  /** Drafts left in the review queue. */
+  draftsLeft: number
 }
 
 function spanOf(text: string, quote: string): { start: number; end: number } {
@@ -183,28 +187,42 @@ function spanOf(text: string, quote: string): { start: number; end: number } {
   return { start, end: start + quote.length }
 }
 
-/** Builds the demo workspace from the seed article. The workspace should be empty. */
+// How the reviewer recognises the candidate sources that ingest made of the article's speakers.
+const SPEAKER_NAMES: Partial<Record<SourceKey, RegExp>> = {
+  father: /^the father\b/,
+  friend: /^a friend\b/,
+  sohr: /^Syrian Observatory for Human Rights$/,
+  hachadi: /^Abdelmajid Hachadi$/,
+  yathreb: /^Zakaria Yathreb$/,
+}
+
+/**
+ * Builds the demo workspace from the seed article, as a team would: the article is ingested
+ * (stored, with the extractor's draft claims); a reviewer grades the sources it quotes; a
+ * documenter enters the incidents; the reviewer accepts the drafts that say what the fixture
+ * says (assigning each to its incident) and adds the few the extractor missed. The other drafts
+ * stay in the review queue. The workspace should be empty.
+ */
 export async function buildDemo(ctx: Context): Promise<DemoSummary> {
-  const bytes = readFileSync(join(packageRoot(), SEED_FILE))
-  const text = bytes.toString('utf8')
+  const file = join(packageRoot(), SEED_FILE)
+  // The page says "Wednesday, December 25" with no year; "2015 will witness ..." dates it to 2014.
+  const ingested = await ingestDocument(ctx, { file, source: SOURCES.magharebia.name, published: '2014-12-25' })
+  const document = ingested.document
+  // Quotes point into the clean text (boilerplate and the repeated caption removed).
+  const text = document.text
 
+  // The reviewer grades each source: the candidates made of quoted speakers, and the others.
   const sourceIds = {} as Record<SourceKey, number>
-  for (const key of Object.keys(SOURCES) as SourceKey[]) sourceIds[key] = (await createSource(ctx, SOURCES[key])).id
-
-  const { document } = await addDocument(
-    ctx,
-    {
-      sourceId: sourceIds.magharebia,
-      kind: 'article',
-      title: 'ISIS Kills Fleeing Fighters',
-      author: 'Mawassi Lahcen',
-      language: 'en',
-      // The page says "Wednesday, December 25" with no year; "2015 will witness ..." dates it to 2014.
-      publishedDate: '2014-12-25?',
-      text,
-    },
-    bytes,
-  )
+  for (const key of Object.keys(SOURCES) as SourceKey[]) {
+    const pattern = SPEAKER_NAMES[key]
+    const candidate =
+      key === 'magharebia'
+        ? await ctx.store.sources.get(document.sourceId)
+        : pattern
+          ? ingested.speakers.find((s) => pattern.test(s.name))
+          : undefined
+    sourceIds[key] = candidate ? (await updateSource(ctx, candidate.id, SOURCES[key])).id : (await createSource(ctx, SOURCES[key])).id
+  }
 
   const incidentIds = {} as Record<IncidentKey, number>
   for (const key of Object.keys(INCIDENTS) as IncidentKey[]) incidentIds[key] = (await createIncident(ctx, INCIDENTS[key])).id
@@ -227,23 +245,44 @@ export async function buildDemo(ctx: Context): Promise<DemoSummary> {
   await createAct(ctx, { incidentId: incidentIds.sohr120, kind: 'execution', victimCount: 120, perpetrator: 'ISIS', involvement: 'alleged' })
   await createAct(ctx, { incidentId: incidentIds.deathSquads, kind: 'execution', victimCount: 40, perpetrator: 'ISIS', involvement: 'alleged' })
 
-  for (const c of CLAIMS) {
-    await addClaim(
-      ctx,
-      ClaimInput.parse({
-        documentId: document.id,
-        sourceId: sourceIds[c.source],
-        ...spanOf(text, c.quote),
-        quote: c.quote,
-        subject: { kind: 'incident', incidentId: incidentIds[c.incident] },
-        assertion: c.assertion,
-        credibility: c.credibility,
-        // The fixture stands for a documenter's entries that a reviewer has accepted.
-        status: 'accepted',
-        extractedBy: 'demo fixture',
-        note: c.note,
-      }),
-    )
+  const drafts: Claim[] = []
+  for (let cursor: string | undefined; ; ) {
+    const page = await listClaims(ctx, { documentId: document.id, status: 'draft' }, { limit: 500, cursor })
+    drafts.push(...page.items)
+    if (!page.nextCursor) break
+    cursor = page.nextCursor
   }
-  return { documentId: document.id, sources: Object.keys(sourceIds).length, incidents: incidentIds, personId: person.id, claims: CLAIMS.length }
+  const reviewer: Context = { ...ctx, actor: { name: 'demo-reviewer' } }
+  let fromDrafts = 0
+  for (const c of CLAIMS) {
+    const span = spanOf(text, c.quote)
+    const edits = {
+      subject: { kind: 'incident' as const, incidentId: incidentIds[c.incident] },
+      sourceId: sourceIds[c.source],
+      assertion: c.assertion,
+      credibility: c.credibility,
+      note: c.note,
+    }
+    // A draft on the same field whose words lie within the fixture's quote: accept it, as edited.
+    const draft = drafts.find((d) => d.status === 'draft' && d.assertion.field === c.assertion.field && d.start >= span.start && d.end <= span.end)
+    if (draft) {
+      draft.status = 'accepted'
+      await reviewClaim(reviewer, draft.id, 'accepted', { ...edits, start: span.start, end: span.end, quote: c.quote })
+      fromDrafts++
+    } else {
+      await addClaim(
+        reviewer,
+        ClaimInput.parse({ documentId: document.id, ...span, quote: c.quote, ...edits, status: 'accepted', extractedBy: 'demo-reviewer' }),
+      )
+    }
+  }
+  return {
+    documentId: document.id,
+    sources: Object.keys(sourceIds).length,
+    incidents: incidentIds,
+    personId: person.id,
+    claims: CLAIMS.length,
+    fromDrafts,
+    draftsLeft: drafts.filter((d) => d.status === 'draft').length,
+  }
 }

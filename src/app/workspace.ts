@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ChainCheck } from '../domain/index.js'
-import { verifyAuditChain } from '../security/index.js'
+import { TallyError, type ChainCheck } from '../domain/index.js'
+import { verifyAgainstPublishedHead, verifyAuditChain } from '../security/index.js'
 import { DEFAULT_DB, isPostgresUrl, openStore, type Store } from '../store/index.js'
 
 /** The database to use: the --db flag, else TALLY_DB, else ./data/tally.db. */
@@ -33,9 +33,16 @@ export async function initWorkspace(location: string): Promise<InitResult> {
   }
 }
 
-/** Checks the whole audit chain of a workspace. */
-export function verifyAudit(store: Store): Promise<ChainCheck> {
-  return verifyAuditChain(store)
+/** Checks the whole audit chain of a workspace, and that it still holds a published head if given. */
+export function verifyAudit(store: Store, publishedHead?: string): Promise<ChainCheck> {
+  return publishedHead === undefined ? verifyAuditChain(store) : verifyAgainstPublishedHead(store, publishedHead)
+}
+
+/** The head of the audit log as `seq:hash`, to publish somewhere the database's keepers cannot reach. */
+export async function auditHead(store: Store): Promise<string> {
+  const check = await verifyAuditChain(store)
+  if (check.kind === 'broken') throw new TallyError('conflict', `the audit chain is broken at event ${check.firstBad}: ${check.reason}`)
+  return `${check.events}:${check.head}`
 }
 
 /** The folder of the installed package (holding fixtures/ and web/). */

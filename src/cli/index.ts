@@ -17,6 +17,29 @@ const EXIT: Record<ErrorCode, number> = {
 }
 
 const DEMO_DB = './data/demo.db'
+const CLI_ACTOR: app.Actor = { name: `cli:${process.env.USER ?? 'local'}` }
+
+/**
+ * A progress line on stderr, redrawn in place, only when stderr is a terminal (logs and pipes
+ * get the final summary only). Call with null to clear it.
+ */
+function progressLine(): (text: string | null) => void {
+  if (!process.stderr.isTTY) return () => undefined
+  let last = 0
+  let shown = false
+  return (text) => {
+    if (text === null) {
+      if (shown) process.stderr.write('\r\x1b[K')
+      shown = false
+      return
+    }
+    const now = Date.now()
+    if (now - last < 100) return
+    last = now
+    shown = true
+    process.stderr.write(`\r\x1b[K${text}`)
+  }
+}
 
 function dbOption(): Option {
   return new Option('--db <location>', 'SQLite file or postgres:// URL (default: $TALLY_DB or ./data/tally.db)')
@@ -28,6 +51,18 @@ function parsePort(value: string): number {
   return port
 }
 
+function parseInteger(flag: string, value: string, min: number): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) throw new TallyError('bad_input', `${flag} must be a whole number ≥ ${min}, not "${value}"`)
+  return n
+}
+
+function parseNumber(flag: string, value: string, above: number, below: number): number {
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= above || n >= below) throw new TallyError('bad_input', `${flag} must be a number between ${above} and ${below}, not "${value}"`)
+  return n
+}
+
 async function serve(store: app.Store, port: number, host: string, out: (line: string) => void): Promise<void> {
   const server = await buildServer({ store })
   try {
@@ -37,6 +72,8 @@ async function serve(store: app.Store, port: number, host: string, out: (line: s
     const why = e instanceof Error ? e.message : String(e)
     throw new TallyError('unavailable', `cannot listen on ${host}:${port}: ${why}`)
   }
+  // Build the statistics copy now rather than on the first request; serving goes on meanwhile.
+  store.warmUp().catch(() => undefined)
   const address = server.addresses()[0] as { port: number } | undefined
   out(`Tally is serving ${store.location} on http://${host === '0.0.0.0' ? 'localhost' : host}:${address?.port ?? port}  (API docs: /api/docs; stop with Ctrl-C)`)
   const stop = () => {
@@ -97,7 +134,7 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
         throw new TallyError('bad_input', `${store.location} is not empty: the demo needs an empty database`)
       }
       const summary = await app.buildDemo(ctx)
-      out(`Demo workspace built at ${store.location}: the seed article (document ${summary.documentId}), ${summary.sources} sources, ${Object.keys(summary.incidents).length} incidents, ${summary.claims} claims.`)
+      out(`Demo workspace built at ${store.location}: the seed article (document ${summary.documentId}) ingested; ${summary.sources} sources graded; ${Object.keys(summary.incidents).length} incidents; ${summary.claims} claims accepted by a reviewer (${summary.fromDrafts} of them found by the extractor); ${summary.draftsLeft} drafts left in the review queue.`)
       if (!o.serve) {
         await store.close()
         return
@@ -111,21 +148,245 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       await serve(store, port, o.host, out)
     })
 
+  program
+    .command('export-list')
+    .description('write a list back out as imported (original columns), CSV or JSON lines')
+    .requiredOption('--list <name>', 'the list')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'))
+    .requiredOption('--out <file>', 'where to write it')
+    .addOption(dbOption())
+    .action(async (o: { list: string; format: 'csv' | 'json'; out: string; db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        const r = await app.exportList({ store, actor: CLI_ACTOR }, { list: o.list, format: o.format, out: o.out })
+        out(`list "${o.list}": ${r.rows.toLocaleString('en')} rows written to ${o.out}`)
+      } finally {
+        await store.close()
+      }
+    })
+
+  program
+    .command('extract')
+    .description('no database: print the draft claims, places, dates, counts and speakers found in documents')
+    .argument('<files...>', 'text or HTML files')
+    .addOption(new Option('--lang <code>', 'language of the documents (detected otherwise)').choices(['en', 'fr', 'ar']))
+    .option('--published <edtf>', 'publication date, when the document does not give it')
+    .option('--json', 'print JSON (the default and only format for now)')
+    .action(async (files: string[], o: { lang?: 'en' | 'fr' | 'ar'; published?: string }) => {
+      const results = []
+      for (const file of files) {
+        const { document, extraction } = await app.extractFile(file, { language: o.lang, published: o.published })
+        results.push({
+          file,
+          title: document.title,
+          author: document.author,
+          outlet: document.outlet,
+          publishedDate: document.publishedDate,
+          languageGuess: document.language,
+          removed: document.removed,
+          text: document.text,
+          ...extraction,
+        })
+      }
+      out(JSON.stringify(files.length === 1 ? results[0] : results, null, 2))
+    })
+
+  program
+    .command('ingest')
+    .description('store documents with their original bytes, and what they assert as draft claims for review')
+    .argument('<files...>', 'text or HTML files')
+    .option('--source <name>', 'who published them (created if new, reliability to be judged)')
+    .addOption(new Option('--lang <code>', 'language of the documents (detected otherwise)').choices(['en', 'fr', 'ar']))
+    .option('--published <edtf>', 'publication date, when the document does not give it')
+    .addOption(dbOption())
+    .action(async (files: string[], o: { source?: string; lang?: 'en' | 'fr' | 'ar'; published?: string; db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        for (const file of files) {
+          const r = await app.ingestDocument({ store, actor: CLI_ACTOR }, { file, source: o.source, language: o.lang, published: o.published })
+          if (!r.created) out(`${file}: already stored as document ${r.document.id} (same SHA-256): nothing to do`)
+          else out(`${file}: document ${r.document.id} "${r.document.title}" (${r.document.language}), ${r.drafts} draft claims for review, ${r.speakers.length} quoted speakers as candidate sources`)
+          for (const n of r.notes) out(`  note: ${n}`)
+        }
+      } finally {
+        await store.close()
+      }
+    })
+
+  program
+    .command('import-list')
+    .description('import a casualty list (CSV or JSON), streaming; re-run to resume an interrupted import')
+    .argument('<file>', 'the list file')
+    .requiredOption('--list <name>', 'the list (one organisation\'s list) to add the rows to; created if new')
+    .option('--map <column=field...>', 'map a column to a field: recordKey, fullName, givenName, familyName, sex, age, dateOfDeath, place, ignore')
+    .addOption(new Option('--format <format>', 'file format (guessed from the name otherwise)').choices(['csv', 'json']))
+    .addOption(dbOption())
+    .action(async (file: string, o: { list: string; map?: string[]; format?: 'csv' | 'json'; db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      const progress = progressLine()
+      try {
+        const r = await app.importList(
+          { store, actor: CLI_ACTOR },
+          { file, list: o.list, map: o.map, format: o.format, onProgress: (p) => progress(`${p.rowsStored.toLocaleString('en')} rows stored, ${p.rowsRejected.toLocaleString('en')} rejected`) },
+        )
+        progress(null)
+        if (r.alreadyImported) {
+          out(`${file} was already imported into list "${r.list.name}" (${r.rowsResumed.toLocaleString('en')} rows): nothing to do`)
+          return
+        }
+        out(`list "${r.list.name}": ${r.rowsStored.toLocaleString('en')} rows stored${r.rowsResumed ? `, ${r.rowsResumed.toLocaleString('en')} already stored by an interrupted run` : ''}, ${r.rowsRejected.toLocaleString('en')} rejected (encoding ${r.encoding})`)
+        out(`columns: ${r.mapping.map((m) => `${m.column} → ${m.field}`).join(', ')}`)
+        if (r.errorsFile) out(`rejected rows: ${r.errorsFile}`)
+      } finally {
+        progress(null)
+        await store.close()
+      }
+    })
+
+  program
+    .command('link')
+    .description('link the records of the same person across lists (and within each list)')
+    .option('--csv <file>', 'no database: link this CSV (record_id,list,full_name,given_name,family_name,sex,age,date_of_death,place)')
+    .option('--out <file>', 'with --csv: where to write record_id,cluster_id,match_probability')
+    .option('--threshold <p>', 'match probability at or above which two records are linked', '0.5')
+    .addOption(dbOption())
+    .action(async (o: { csv?: string; out?: string; threshold: string; db?: string }) => {
+      const threshold = parseNumber('--threshold', o.threshold, 0, 1)
+      const progress = progressLine()
+      const onProgress = (m: string) => progress(m)
+      try {
+        if (o.csv !== undefined) {
+          if (o.out === undefined) throw new TallyError('bad_input', '--csv needs --out FILE for the result')
+          const r = await app.linkCsvFile(o.csv, o.out, { threshold, onProgress })
+          progress(null)
+          out(`${r.records.toLocaleString('en')} records linked into ${r.clusters.toLocaleString('en')} persons (${r.candidatePairs.toLocaleString('en')} candidate pairs compared); written to ${o.out}`)
+          for (const w of r.warnings) out(`warning: ${w}`)
+          return
+        }
+        const store = await app.openWorkspace(app.resolveDatabase(o.db))
+        try {
+          const r = await app.linkDatabase({ store, actor: CLI_ACTOR }, { threshold, onProgress })
+          progress(null)
+          out(`linkage run ${r.runId}: ${r.records.toLocaleString('en')} list records linked into ${r.clusters.toLocaleString('en')} persons; ${r.decisionsApplied} reviewer decisions kept; ${r.reviewPairs} uncertain pairs queued for review`)
+          for (const w of r.warnings) out(`warning: ${w}`)
+        } finally {
+          await store.close()
+        }
+      } finally {
+        progress(null)
+      }
+    })
+
+  program
+    .command('estimate')
+    .description('estimate the total, documented or not, from the overlap of lists (multiple systems estimation)')
+    .option('--histories <file>', 'no database: capture histories CSV, one 0/1 column per list (header = list name) and a count column')
+    .addOption(new Option('--stratify <field>', 'from the database: estimate by stratum and sum').choices(['sex', 'place', 'year']))
+    .addOption(new Option('--method <method>', 'Bayesian latent-class model or log-linear models').choices(['lcmcr', 'loglinear']).default('lcmcr'))
+    .option('--model <terms>', 'log-linear: fix the list interactions, e.g. "A:B,B:C" (list names from the header)')
+    .addOption(new Option('--criterion <criterion>', 'log-linear: select the model by').choices(['aic', 'bic']).default('aic'))
+    .option('--seed <n>', 'LCMCR: random seed (equal seeds, equal results)', '1')
+    .option('--iterations <n>', 'LCMCR: Gibbs iterations in all, burn-in included', '110000')
+    .option('--burnin <n>', 'LCMCR: iterations discarded first', '10000')
+    .option('--thin <n>', 'LCMCR: keep one iteration in n', '100')
+    .option('--classes <k>', 'LCMCR: most latent classes (truncation level K)', '10')
+    .option('--chains <n>', 'LCMCR: independent chains (use 4 for published figures)', '1')
+    .option('--level <p>', 'interval level', '0.95')
+    .option('--json', 'print the result as JSON')
+    .addOption(dbOption())
+    .action(
+      async (o: {
+        histories?: string
+        stratify?: 'sex' | 'place' | 'year'
+        method: 'lcmcr' | 'loglinear'
+        model?: string
+        criterion: 'aic' | 'bic'
+        seed: string
+        iterations: string
+        burnin: string
+        thin: string
+        classes: string
+        chains: string
+        level: string
+        json?: boolean
+        db?: string
+      }) => {
+        const level = parseNumber('--level', o.level, 0, 1)
+        const method: app.EstimateMethod =
+          o.method === 'loglinear'
+            ? { method: 'loglinear', model: o.model, criterion: o.criterion, level }
+            : {
+                method: 'lcmcr',
+                seed: parseInteger('--seed', o.seed, -2147483648),
+                iterations: parseInteger('--iterations', o.iterations, 1),
+                burnin: parseInteger('--burnin', o.burnin, 0),
+                thin: parseInteger('--thin', o.thin, 1),
+                classes: parseInteger('--classes', o.classes, 1),
+                chains: parseInteger('--chains', o.chains, 1),
+                level,
+              }
+        if (o.histories !== undefined) {
+          if (o.stratify !== undefined) throw new TallyError('bad_input', '--stratify works on the database; with --histories, give one file per stratum')
+          const report = app.runEstimate(await app.readHistoriesFile(o.histories), method)
+          if (o.json) out(JSON.stringify(report, null, 2))
+          else for (const line of app.describeEstimate(report)) out(line)
+          return
+        }
+        const store = await app.openWorkspace(app.resolveDatabase(o.db))
+        try {
+          const ctx = { store, actor: CLI_ACTOR }
+          const r = await app.estimateFromDatabase(ctx, method, o.stratify ?? null)
+          const counts = await app.stats(ctx, { unit: 'persons', by: 'none' })
+          if (o.json) {
+            out(JSON.stringify({ estimateRun: r.id, linkageRun: r.runId, documented: counts.totals.documented, reported: counts.totals.reported, ...r.report }, null, 2))
+            return
+          }
+          out(`documented (person records graded fair or better): ${counts.totals.documented.toLocaleString('en')}; reported (not discounted): ${counts.totals.reported.toLocaleString('en')}`)
+          if ('stratify' in r.report) {
+            for (const s of r.report.strata) {
+              out(`  ${o.stratify} ${s.name}: observed ${s.observed.toLocaleString('en')}, ${s.estimate === null ? `not estimable (${s.notEstimable})` : `estimated ${Math.round(s.estimate).toLocaleString('en')} (${Math.round(s.interval![0]).toLocaleString('en')} – ${Math.round(s.interval![1]).toLocaleString('en')})`}`)
+            }
+            const t = r.report.total
+            if (t) out(`estimated total over strata: ${Math.round(t.estimate).toLocaleString('en')} (${Math.round(t.level * 100)}% interval ${Math.round(t.interval[0]).toLocaleString('en')} – ${Math.round(t.interval[1]).toLocaleString('en')}, ${t.intervalMethod})${t.complete ? '' : `; strata left out: ${t.excluded.join(', ')}`}`)
+            for (const w of r.report.warnings) out(`warning: ${w}`)
+          } else {
+            for (const line of app.describeEstimate(r.report)) out(line)
+          }
+          out(`stored as estimate run ${r.id} (linkage run ${r.runId})`)
+        } finally {
+          await store.close()
+        }
+      },
+    )
+
   const audit = program.command('audit').description('the tamper-evident audit log')
   audit
     .command('verify')
     .description('check the audit chain; exits 0 when intact, 1 naming the first bad event')
+    .option('--head <seq:hash>', 'also check that the log still holds this head, published earlier with `tally audit head`')
     .addOption(dbOption())
-    .action(async (o: { db?: string }) => {
+    .action(async (o: { db?: string; head?: string }) => {
       const store = await app.openWorkspace(app.resolveDatabase(o.db))
       try {
-        const r = await app.verifyAudit(store)
+        const r = await app.verifyAudit(store, o.head)
         if (r.kind === 'intact') {
           out(`audit chain intact: ${r.events} events, head ${r.head}`)
         } else {
           err(`error: audit chain broken at event ${r.firstBad}: ${r.reason} (${r.checked} events before it verified)`)
           process.exitCode = 1
         }
+      } finally {
+        await store.close()
+      }
+    })
+  audit
+    .command('head')
+    .description('print the head of the audit log (seq:hash) to publish elsewhere; verify against it later with --head')
+    .addOption(dbOption())
+    .action(async (o: { db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        out(await app.auditHead(store))
       } finally {
         await store.close()
       }
@@ -143,7 +404,7 @@ export async function main(argv: string[], out?: (line: string) => void, err: (l
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2
     if (isTallyError(e)) {
       err(`error: ${e.message}`)
-      for (const issue of e.issues) err(`  ${issue.path}: ${issue.message}`)
+      for (const issue of e.issues) if (!e.message.includes(issue.message)) err(`  ${issue.path}: ${issue.message}`)
       return EXIT[e.code]
     }
     err(`error: ${e instanceof Error ? e.message : String(e)}`)

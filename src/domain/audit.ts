@@ -47,6 +47,17 @@ export function digestOfChange(change: unknown): string {
 }
 
 /**
+ * The digest of a batch of rows (bulk imports): SHA-256 over each row's canonical JSON followed
+ * by a newline, fed row by row so that a million rows never become one string.
+ */
+export function digestOfRows(rows: readonly unknown[], header: unknown = null): string {
+  const hash = createHash('sha256')
+  hash.update(canonicalJson(header) + '\n')
+  for (const row of rows) hash.update(canonicalJson(row) + '\n')
+  return hash.digest('hex')
+}
+
+/**
  * The hash of an event: SHA-256 over the canonical JSON of every field but the hash itself,
  * including the sequence number and the previous event's hash, so that altering, removing or
  * reordering any event breaks the chain from there on.

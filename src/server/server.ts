@@ -12,6 +12,8 @@ import type { ServerDeps } from './deps.js'
 import { claimRoutes } from './routes/claims.js'
 import { recordRoutes } from './routes/records.js'
 import { statsRoutes } from './routes/stats.js'
+import { estimateRoutes } from './routes/estimates.js'
+import { linkageRoutes } from './routes/linkage.js'
 
 export interface ServerOptions {
   store: Store
@@ -56,6 +58,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(recordRoutes(deps))
       await api.register(claimRoutes(deps))
       await api.register(statsRoutes(deps))
+      await api.register(estimateRoutes(deps))
+      await api.register(linkageRoutes(deps))
     },
     { prefix: '/api/v1' },
   )

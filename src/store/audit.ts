@@ -11,6 +11,8 @@ export interface AuditAppend {
   readonly entityId: string | number
   /** The change itself; only its digest is stored (it may contain protected values). */
   readonly change: unknown
+  /** For bulk changes: the digest already computed (see digestOfRows), instead of `change`. */
+  readonly digest?: string
 }
 
 /** Appends events for one transaction; remembers the head so a batch reads it once. */
@@ -36,7 +38,7 @@ export class AuditAppender {
       action: entry.action,
       entityType: entry.entityType,
       entityId: String(entry.entityId),
-      digest: digestOfChange(entry.change),
+      digest: entry.digest ?? digestOfChange(entry.change),
       prevHash: this.head.hash,
     }
     const event: AuditEvent = { ...base, hash: auditEventHash(base) }

@@ -3,7 +3,7 @@ import type { Insertable, Kysely } from 'kysely'
 import type { Database } from './schema.js'
 
 /** Tables that take bulk inserts (imports). */
-export type BulkTable = 'person' | 'list_record'
+export type BulkTable = 'person' | 'list_record' | 'linkage_assignment' | 'linkage_pair'
 
 export type BackendKind = 'sqlite' | 'postgres'
 

@@ -184,11 +184,9 @@ function initial(kind: BackendKind): Migration {
         .addColumn('death_latest', 'text')
         .addColumn('place', 'text')
         .addColumn('person_id', 'integer', (c) => c.references('person.id'))
-        .addColumn('cluster_key', 'text')
-        .addColumn('match_probability', 'double precision')
         .addUniqueConstraint('list_record_row', ['list_id', 'import_id', 'row_number'])
         .execute()
-      await db.schema.createIndex('list_record_person').on('list_record').column('person_id').execute()
+      // No index on list_record.person_id yet: nothing reads by it, and every index slows imports.
 
       // Record linkage: each run with its parameters, seed and input hash; reviewers' decisions
       // on pairs of list records, which every later run must respect.
@@ -203,6 +201,25 @@ function initial(kind: BackendKind): Migration {
         .addColumn('created_by', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute()
+      // Which cluster each record fell in, per run: the latest run's clusters are the persons.
+      await withId(kind, db.schema.createTable('linkage_assignment'))
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('linkage_run.id'))
+        .addColumn('list_record_id', 'integer', (c) => c.notNull().references('list_record.id'))
+        .addColumn('cluster', 'integer', (c) => c.notNull())
+        .addColumn('match_probability', 'double precision', (c) => c.notNull())
+        .addUniqueConstraint('linkage_assignment_record', ['run_id', 'list_record_id'])
+        .execute()
+      // The run's most informative uncertain pairs, for reviewers, most informative first.
+      await withId(kind, db.schema.createTable('linkage_pair'))
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('linkage_run.id'))
+        .addColumn('record_a', 'integer', (c) => c.notNull().references('list_record.id'))
+        .addColumn('record_b', 'integer', (c) => c.notNull().references('list_record.id'))
+        .addColumn('probability', 'double precision', (c) => c.notNull())
+        .addColumn('linked', 'integer', (c) => c.notNull())
+        .addColumn('comparison_json', 'text', (c) => c.notNull())
+        .addColumn('priority', 'double precision', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('linkage_pair_run').on('linkage_pair').columns(['run_id', 'priority']).execute()
       await withId(kind, db.schema.createTable('match_decision'))
         .addColumn('record_a', 'integer', (c) => c.notNull().references('list_record.id'))
         .addColumn('record_b', 'integer', (c) => c.notNull().references('list_record.id'))

@@ -170,9 +170,27 @@ export interface ListRecordTable {
   death_latest: string | null
   place: string | null
   person_id: number | null
-  /** The cluster of the latest linkage run ("run:cluster"); null before linkage. */
-  cluster_key: string | null
-  match_probability: number | null
+}
+
+export interface LinkageAssignmentTable {
+  id: Id
+  run_id: number
+  list_record_id: number
+  /** Dense cluster number within the run. */
+  cluster: number
+  match_probability: number
+}
+
+export interface LinkagePairTable {
+  id: Id
+  run_id: number
+  record_a: number
+  record_b: number
+  probability: number
+  /** 1 when the run put the two records in one cluster. */
+  linked: number
+  comparison_json: string
+  priority: number
 }
 
 export interface LinkageRunTable {
@@ -245,6 +263,8 @@ export interface Database {
   list_import: ListImportTable
   list_record: ListRecordTable
   linkage_run: LinkageRunTable
+  linkage_assignment: LinkageAssignmentTable
+  linkage_pair: LinkagePairTable
   match_decision: MatchDecisionTable
   estimate_run: EstimateRunTable
   app_user: AppUserTable

@@ -15,6 +15,7 @@ import type {
   Role,
   SourceInput,
 } from '../domain/index.js'
+import { digestOfRows } from '../domain/index.js'
 import { AuditAppender, auditTrailOf, readAuditEvents } from './audit.js'
 import type { Backend, BackendKind } from './backend.js'
 import type { Database, PersonTable } from './schema.js'
@@ -22,7 +23,9 @@ import { migrateToLatest } from './migrations.js'
 import type { PageRequest } from './repos/common.js'
 import * as claims from './repos/claims.js'
 import * as documents from './repos/documents.js'
+import * as estimates from './repos/estimates.js'
 import * as incidents from './repos/incidents.js'
+import * as linkage from './repos/linkage.js'
 import * as lists from './repos/lists.js'
 import * as persons from './repos/persons.js'
 import * as sources from './repos/sources.js'
@@ -71,6 +74,19 @@ export class Reader {
     findImport: (listId: number, fileSha256: string) => lists.findListImport(this.db, listId, fileSha256),
     imports: (listId: number) => lists.importsOfList(this.db, listId),
   }
+  readonly estimates = {
+    get: (id: number) => estimates.getEstimateRun(this.db, id),
+    list: (p: PageRequest) => estimates.listEstimateRuns(this.db, p),
+  }
+  readonly linkage = {
+    records: () => linkage.recordsForLinkage(this.db),
+    latestRun: () => linkage.latestLinkageRun(this.db),
+    runs: (p: PageRequest) => linkage.listLinkageRuns(this.db, p),
+    pairs: (runId: number, limit: number, all: boolean) => linkage.pairsOfRun(this.db, runId, limit, all),
+    pair: (id: number) => linkage.getLinkagePair(this.db, id),
+    decisions: () => linkage.allDecisions(this.db),
+    clusterLists: (runId: number, stratify: 'sex' | 'place' | 'year' | null) => linkage.clusterListsOfRun(this.db, runId, stratify),
+  }
   readonly users = {
     byName: (username: string) => users.getUserByName(this.db, username),
     all: () => users.listUsers(this.db),
@@ -115,6 +131,11 @@ export class Writer {
   /** Appends an audit event for a change made outside the methods below. */
   record(action: string, entityType: string, entityId: string | number, change: unknown): Promise<AuditEvent> {
     return this.audit.append({ action, entityType, entityId, change })
+  }
+
+  /** Appends one audit event for a batch of rows, digested row by row. */
+  private recordRows(action: string, entityType: string, entityId: string, header: unknown, rows: readonly unknown[]): Promise<AuditEvent> {
+    return this.audit.append({ action, entityType, entityId, change: null, digest: digestOfRows(rows, header) })
   }
 
   async createSource(input: SourceInput) {
@@ -185,7 +206,7 @@ export class Writer {
   /** Bulk insert (imports, benchmarks): one audit event covers the batch, digesting every row. */
   async createPersonRows(rows: Insertable<PersonTable>[]) {
     const ids = await this.backend.insertRows(this.trx, 'person', rows)
-    if (ids.length > 0) await this.record('person.create_batch', 'person', `${ids[0]}..${ids[ids.length - 1]}`, rows)
+    if (ids.length > 0) await this.recordRows('person.create_batch', 'person', `${ids[0]}..${ids[ids.length - 1]}`, null, rows)
     return ids
   }
 
@@ -225,12 +246,57 @@ export class Writer {
   ) {
     const rows = records.map((r) => lists.listRecordRow(listId, importId, r))
     const ids = await this.backend.insertRows(this.trx, 'list_record', rows)
-    if (ids.length > 0) await this.record('list_record.create_batch', 'list_record', `${ids[0]}..${ids[ids.length - 1]}`, { listId, importId, records: rows })
+    if (ids.length > 0) await this.recordRows('list_record.create_batch', 'list_record', `${ids[0]}..${ids[ids.length - 1]}`, { listId, importId }, rows)
     if (importId !== null && progress) {
       await lists.updateListImport(this.trx, importId, progress)
       await this.record(progress.done ? 'list_import.finish' : 'list_import.progress', 'list_import', importId, progress)
     }
     return ids.length
+  }
+
+  async createEstimateRun(e: estimates.EstimateRunInput) {
+    const id = await estimates.insertEstimateRun(this.trx, e, this.actor)
+    await this.record('estimate.create', 'estimate_run', id, e)
+    return id
+  }
+
+  /**
+   * Stores a linkage run with every record's cluster and the review pairs. One audit event
+   * covers the run, digesting its parameters, input hash and assignments.
+   */
+  async createLinkageRun(
+    run: { parameters: unknown; seed: number; inputHash: string; records: number; clusters: number; summary: unknown },
+    assignments: { listRecordId: number; cluster: number; matchProbability: number }[],
+    pairs: { recordA: number; recordB: number; probability: number; linked: boolean; comparison: readonly string[]; priority: number }[],
+  ) {
+    const stored = await linkage.insertLinkageRun(this.trx, run, this.actor)
+    await this.backend.insertRows(
+      this.trx,
+      'linkage_assignment',
+      assignments.map((a) => ({ run_id: stored.id, list_record_id: a.listRecordId, cluster: a.cluster, match_probability: a.matchProbability })),
+    )
+    await this.backend.insertRows(
+      this.trx,
+      'linkage_pair',
+      pairs.map((p) => ({
+        run_id: stored.id,
+        record_a: Math.min(p.recordA, p.recordB),
+        record_b: Math.max(p.recordA, p.recordB),
+        probability: p.probability,
+        linked: p.linked ? 1 : 0,
+        comparison_json: JSON.stringify(p.comparison),
+        priority: p.priority,
+      })),
+    )
+    await this.recordRows('linkage.run', 'linkage_run', String(stored.id), run, assignments)
+    return stored
+  }
+
+  /** A reviewer's decision that two list records are (or are not) the same person. */
+  async decideMatch(d: { a: number; b: number; decision: 'same' | 'different'; reason: string | null }) {
+    const decided = await linkage.upsertDecision(this.trx, d, this.actor)
+    await this.record(`linkage.decide_${d.decision}`, 'match_decision', `${decided.recordA}-${decided.recordB}`, decided)
+    return decided
   }
 
   async createUser(username: string, role: Role, passwordHash: string | null) {
@@ -272,6 +338,14 @@ export class Store extends Reader {
   /** Where the data lives, safe to print (no password). */
   get location(): string {
     return this.backend.location
+  }
+
+  /**
+   * Builds the in-memory copies that make reads fast (person statistics), so the first request
+   * after start does not pay for it. Safe to call any time; cheap when nothing changed.
+   */
+  warmUp(): Promise<void> {
+    return this.personFacts.refresh(this.db)
   }
 
   /** Brings the schema up to date; idempotent. */

@@ -75,8 +75,6 @@ export function listRecordRow(listId: number, importId: number | null, r: ListRe
     death_latest: death?.latest ?? null,
     place: r.place ?? null,
     person_id: null,
-    cluster_key: null,
-    match_probability: null,
   }
 }
 

@@ -15,8 +15,19 @@ const NO_DAY_LOW = -2_147_483_648
 const NO_DAY_HIGH = 2_147_483_647
 const LOAD_CHUNK = 50_000
 
+/** Days since 1970-01-01 of an ISO day, by arithmetic (Date.parse is the cost of a full load). */
 function dayNumber(iso: string | null, missing: number): number {
-  return iso === null ? missing : Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86_400_000)
+  if (iso === null) return missing
+  let y = Number(iso.slice(0, 4))
+  const m = Number(iso.slice(5, 7))
+  const d = Number(iso.slice(8, 10))
+  // Howard Hinnant's days_from_civil.
+  y -= m <= 2 ? 1 : 0
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146097 + doe - 719468
 }
 
 /** The filters the copy can answer; anything else (text, place names) goes to SQL. */
