@@ -1,8 +1,8 @@
-// Linkage benchmark: synthetic lists with known truth (bench/linkage-data.ts), linked end to end.
+// Linkage benchmark: synthetic lists with known truth (src/linkage/synthetic.ts), linked end to end.
 // Prints pairwise precision/recall/F1, blocking recall (share of true pairs among candidates),
 // wall time by stage and peak memory. `npm run bench -- linkage 1000000`.
 import { linkRecords } from '../src/linkage/index.js'
-import { generateSyntheticLists, pairwiseScores } from './linkage-data.js'
+import { generateSyntheticLists, pairwiseScores } from '../src/linkage/index.js'
 import { machineLine, peakRssMiB } from './_machine.js'
 
 const size = Number(process.argv[2] ?? 10_000)

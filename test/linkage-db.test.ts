@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { estimateFromDatabase, importList, linkDatabase, verifyAudit } from '../src/app/index.js'
 import { buildServer } from '../src/server/index.js'
 import { openStore } from '../src/store/index.js'
-import { generateSyntheticLists } from '../bench/linkage-data.js'
+import { generateSyntheticLists } from '../src/linkage/index.js'
 
 const BIN = join(process.cwd(), 'bin', 'tally.js')
 const COLUMNS = ['record_id', 'full_name', 'given_name', 'family_name', 'sex', 'age', 'date_of_death', 'place'] as const

@@ -1,7 +1,13 @@
 // The demo workspace: the seed article (fixtures/seeds/) stored as a document, and the sources,
 // incidents, persons, acts and claims it reports, entered through the same use cases a
 // documenter and a reviewer would use. Each claim is tied to its exact words in the article.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateSyntheticLists } from '../linkage/index.js'
+import { estimateFromDatabase } from './estimate.js'
+import { linkDatabase } from './linkage.js'
+import { importList } from './lists.js'
 import { ClaimInput, PersonInput, TallyError, type Assertion, type Claim, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
 import { addClaim, listClaims, reviewClaim } from './claims.js'
 import type { Context } from './context.js'
@@ -179,6 +185,19 @@ export interface DemoSummary {
   fromDrafts: number
   /** Drafts left in the review queue. */
   draftsLeft: number
+  /** The synthetic lists: records imported, persons after linkage, and the estimate of the total. */
+  lists: {
+    records: number
+    /** Persons after linkage, and the truth the synthetic lists were drawn from. */
+    persons: number
+    truePersonsObserved: number
+    /** Everyone in the synthetic population, on a list or not: what the estimate should find. */
+    trueTotal: number
+    linkageRun: number
+    estimateRun: number
+    estimate: number
+    interval: [number, number]
+  }
 }
 
 function spanOf(text: string, quote: string): { start: number; end: number } {
@@ -276,7 +295,9 @@ export async function buildDemo(ctx: Context): Promise<DemoSummary> {
       )
     }
   }
+  const lists = await buildDemoLists(ctx)
   return {
+    lists,
     documentId: document.id,
     sources: Object.keys(sourceIds).length,
     incidents: incidentIds,
@@ -284,5 +305,60 @@ export async function buildDemo(ctx: Context): Promise<DemoSummary> {
     claims: CLAIMS.length,
     fromDrafts,
     draftsLeft: drafts.filter((d) => d.status === 'draft').length,
+  }
+}
+
+/** Records in the demo's synthetic lists: enough to show linkage and estimation, quick to build. */
+const DEMO_LIST_RECORDS = 2400
+const LIST_NAMES: Record<string, string> = {
+  en: 'Synthetic list A (English transliteration)',
+  ar: 'Synthetic list B (Arabic script)',
+  fr: 'Synthetic list C (French transliteration)',
+  mix: 'Synthetic list D (mixed)',
+}
+const LIST_COLUMNS = ['record_id', 'full_name', 'given_name', 'family_name', 'sex', 'age', 'date_of_death', 'place'] as const
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v)
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/**
+ * Four synthetic casualty lists of one population (clearly named as synthetic: no real person is
+ * in them), imported from CSV files as a documenter would, linked, and estimated with LCMCR.
+ */
+async function buildDemoLists(ctx: Context): Promise<DemoSummary['lists']> {
+  const { records, truth, persons } = generateSyntheticLists(DEMO_LIST_RECORDS, 2014)
+  const byList = new Map<string, string[]>()
+  for (const r of records) {
+    const lines = byList.get(r.list) ?? [LIST_COLUMNS.join(',')]
+    lines.push(LIST_COLUMNS.map((c) => csvCell(r[c])).join(','))
+    byList.set(r.list, lines)
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tally-demo-'))
+  try {
+    for (const [list, lines] of byList) {
+      const file = join(dir, `${list}.csv`)
+      writeFileSync(file, lines.join('\n') + '\n')
+      await importList(ctx, { file, list: LIST_NAMES[list] ?? list })
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const run = await linkDatabase(ctx, {})
+  const estimate = await estimateFromDatabase(ctx, { method: 'lcmcr', seed: 1 }, null)
+  const report = estimate.report
+  if (!('estimate' in report) || report.estimate === null || !('interval' in report) || report.interval === null) {
+    throw new TallyError('internal', 'the demo estimate could not be made')
+  }
+  return {
+    records: run.records,
+    persons: run.clusters,
+    truePersonsObserved: new Set(truth).size,
+    trueTotal: persons,
+    linkageRun: run.runId,
+    estimateRun: estimate.id,
+    estimate: report.estimate,
+    interval: report.interval,
   }
 }

@@ -135,6 +135,9 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       }
       const summary = await app.buildDemo(ctx)
       out(`Demo workspace built at ${store.location}: the seed article (document ${summary.documentId}) ingested; ${summary.sources} sources graded; ${Object.keys(summary.incidents).length} incidents; ${summary.claims} claims accepted by a reviewer (${summary.fromDrafts} of them found by the extractor); ${summary.draftsLeft} drafts left in the review queue.`)
+      out(
+        `Synthetic lists: ${summary.lists.records.toLocaleString('en')} records from 4 lists linked into ${summary.lists.persons.toLocaleString('en')} persons (truth: ${summary.lists.truePersonsObserved.toLocaleString('en')}); estimated total ${Math.round(summary.lists.estimate).toLocaleString('en')} (95% interval ${Math.round(summary.lists.interval[0]).toLocaleString('en')} – ${Math.round(summary.lists.interval[1]).toLocaleString('en')}, LCMCR; truth: ${summary.lists.trueTotal.toLocaleString('en')}).`,
+      )
       if (!o.serve) {
         await store.close()
         return
@@ -144,6 +147,8 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       out(`  ${base}/                                         the demo in the browser`)
       out(`  ${base}/api/v1/incidents/${summary.incidents.casablanca}                        the Casablanca case: contested`)
       out(`  ${base}/api/v1/stats?unit=victims&type=execution&dateFrom=2014-06-25&dateTo=2014-12-25   "120 verified cases in six months"`)
+      out(`  ${base}/api/v1/estimates/${summary.lists.estimateRun}                        the estimate from the synthetic lists`)
+      out(`  ${base}/api/v1/linkage/pairs                      uncertain record pairs for review`)
       out(`  ${base}/api/docs                                 the API`)
       await serve(store, port, o.host, out)
     })

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { generateSyntheticLists, pairwiseScores } from '../../bench/linkage-data.js'
+import { generateSyntheticLists, pairwiseScores } from './synthetic.js'
 import { blockCandidates, DEFAULT_RULES } from './blocking.js'
 import { compareAllPairs } from './parallel.js'
 import { parseAge, parseDeathDate, prepareRecords } from './prepare.js'

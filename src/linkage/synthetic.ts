@@ -1,4 +1,4 @@
-// Synthetic casualty lists with known truth, for the linkage benchmark and tests. Four lists of
+// Synthetic casualty lists with known truth, for the linkage benchmark, tests and the demo. Four lists of
 // different coverage and style record the deaths of one population of persons:
 //  - "en":  English transliteration, given and family name in separate columns, precise dates;
 //  - "ar":  Arabic script full name (often with the father's name), Arabic-Indic digits, dates
@@ -7,8 +7,8 @@
 //  - "mix": given/family columns in either script, much missing.
 // Every list has typos, missing fields, age and date noise and a few internal duplicates; names
 // are drawn with Zipf-like frequencies, so common names collide as in real lists.
-import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from '../src/linkage/index.js'
-import type { LinkageRecord } from '../src/linkage/index.js'
+import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from './names.js'
+import type { LinkageRecord } from './types.js'
 
 /** A place as a gazetteer would give it, with spellings lists use. */
 interface Place {
