@@ -66,19 +66,23 @@ async function main() {
   const store = await openStore(db)
   const r = rng(42)
 
-  // 1. Insert.
+  // 1. Insert. Making up the synthetic persons is timed apart: it is the bench's work, not the store's.
   let t0 = process.hrtime.bigint()
   const at = new Date().toISOString()
+  let generateMs = 0
+  let insertMs = 0
   for (let done = 0; done < N; done += BATCH) {
+    const g0 = process.hrtime.bigint()
     const rows: ReturnType<typeof personRow>[] = []
-    for (let i = done; i < Math.min(N, done + BATCH); i++) {
-      const p = person(r, i)
-      rows.push(personRow(p, GRADES[Math.floor(r() * GRADES.length)] ?? 'weak', at))
-    }
+    for (let i = done; i < Math.min(N, done + BATCH); i++) rows.push(personRow(person(r, i), GRADES[Math.floor(r() * GRADES.length)] ?? 'weak', at))
+    generateMs += ms(g0)
+    const i0 = process.hrtime.bigint()
     await store.write('bench', (w) => w.createPersonRows(rows))
+    insertMs += ms(i0)
   }
-  const insertMs = ms(t0)
-  console.log(`insert ${N.toLocaleString('en')} persons into SQLite: ${(insertMs / 1000).toFixed(2)} s (${Math.round(N / (insertMs / 1000)).toLocaleString('en')} rows/s, ${N / BATCH} transactions of ${BATCH}, each with its audit event), peak RSS ${peakRssMiB().toFixed(0)} MiB  [target ≤ 30 s]`)
+  console.log(
+    `insert ${N.toLocaleString('en')} persons into SQLite: ${(insertMs / 1000).toFixed(2)} s (${Math.round(N / (insertMs / 1000)).toLocaleString('en')} rows/s, ${N / BATCH} transactions of ${BATCH}, each with its audit event; making up the rows took another ${(generateMs / 1000).toFixed(2)} s, ${(ms(t0) / 1000).toFixed(2)} s in all), peak RSS ${peakRssMiB().toFixed(0)} MiB  [target ≤ 30 s]`,
+  )
 
   // 2. Stats queries: the first builds the in-memory copy (the server does it at start).
   t0 = process.hrtime.bigint()

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ChainVerifier, GENESIS_HASH, auditEventHash, canonicalJson } from './audit.js'
+import { ChainVerifier, GENESIS_HASH, auditEventHash, canonicalJson, digestOfRows, sha256Hex } from './audit.js'
 import type { AuditEvent } from './schemas.js'
 
 function chain(n: number): AuditEvent[] {
@@ -51,4 +51,11 @@ test('altered, removed and reordered events are found', () => {
   reordered[2] = { ...two, seq: 3 }
   const o = check(reordered)
   assert.equal(o.kind === 'broken' && o.firstBad, 2)
+})
+
+test('a batch digest is the hash of each row\'s canonical JSON, row by row', () => {
+  const rows = [{ b: 1, a: 'x' }, { a: 'y', c: null, b: 2 }, { b: 3, a: 'z', extra: [1, { q: 1, p: 2 }] }]
+  const expected = sha256Hex(['null', ...rows.map((r) => canonicalJson(r))].map((l) => l + '\n').join(''))
+  assert.equal(digestOfRows(rows), expected)
+  assert.notEqual(digestOfRows(rows.slice(0, 2)), expected)
 })

@@ -53,7 +53,11 @@ export function digestOfChange(change: unknown): string {
 export function digestOfRows(rows: readonly unknown[], header: unknown = null): string {
   const hash = createHash('sha256')
   hash.update(canonicalJson(header) + '\n')
-  for (const row of rows) hash.update(canonicalJson(row) + '\n')
+  // The sorted keys of all rows, found once: each row's JSON is then canonical, as canonicalJson(row) would write it.
+  const keys = new Set<string>()
+  collectKeys(rows, keys)
+  const sorted = [...keys].sort()
+  for (const row of rows) hash.update((JSON.stringify(row, sorted) ?? 'null') + '\n')
   return hash.digest('hex')
 }
 
