@@ -57,6 +57,16 @@ for (const backend of testBackends()) {
       assert.deepEqual(r.body.groups, [{ key: 'fair', documented: 120, reported: 120, all: 120 }])
     })
 
+    test('the report gives documented, reported and estimated side by side', async () => {
+      const r = await get('/api/v1/report')
+      assert.equal(r.status, 200)
+      assert.deepEqual(r.body.victims, { documented: 120, reported: 163 })
+      assert.equal(r.body.listed.persons, demo.lists.persons)
+      assert.equal(r.body.estimated.method, 'lcmcr')
+      assert.equal(r.body.estimated.estimate, demo.lists.estimate)
+      assert.ok(r.body.estimated.interval[0] < r.body.estimated.estimate && r.body.estimated.estimate < r.body.estimated.interval[1])
+    })
+
     test('stats by month count imprecise dates as uncertain, not in a guessed month', async () => {
       const r = await get('/api/v1/stats?unit=incidents&by=month')
       assert.deepEqual(r.body.groups, [{ key: 'uncertain', documented: 1, reported: 4, all: 4 }])

@@ -102,6 +102,12 @@ for (const backend of testBackends()) {
         { key: 'uncertain', documented: 1, reported: 2, all: 2 },
       ])
       assert.equal(await store.stats.incidents('incidents', 'sex', {}), null)
+      const none = await store.stats.incidents('victims', 'none', { type: 'execution' })
+      assert.deepEqual(none?.groups, [{ key: 'all', documented: 120, reported: 121, all: 121 }])
+      const empty = await store.stats.incidents('incidents', 'none', { type: 'torture' })
+      assert.deepEqual(empty?.groups, [])
+      // Person counts by SQL (a free-text filter) also answer with no dimension.
+      assert.deepEqual((await store.stats.persons('none', { q: 'nobody by this name' }))?.totals, { documented: 0, reported: 0, all: 0 })
     })
 
     test('a grade override wins over the computed grade and can be cleared', async () => {

@@ -58,5 +58,19 @@ async function showIncidents() {
   }
 }
 
+async function showThree() {
+  const r = await api('/report')
+  const dl = document.querySelector('#three')
+  const fmt = (n) => Math.round(n).toLocaleString('en')
+  const add = (term, value) => dl.append(el('dt', term), el('dd', value))
+  add('Documented', `${fmt(r.victims.documented)} victims in incidents graded confirmed or fair`)
+  add('Reported', `${fmt(r.victims.reported)} victims in incidents not discounted`)
+  if (r.listed) add('On the lists', `${fmt(r.listed.persons)} persons after linking the casualty lists`)
+  if (r.estimated) {
+    add('Estimated', `${fmt(r.estimated.estimate)} in all (${Math.round(r.estimated.level * 100)}% interval ${fmt(r.estimated.interval[0])} – ${fmt(r.estimated.interval[1])}, ${r.estimated.method})`)
+  }
+}
+
+showThree().catch((e) => console.error(e))
 showStats().catch((e) => console.error(e))
 showIncidents().catch((e) => console.error(e))

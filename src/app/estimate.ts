@@ -314,3 +314,48 @@ function lcmcrOptions(m: EstimateMethod & { method: 'lcmcr' }) {
   if (iterations <= burnin) throw new TallyError('bad_input', `--iterations (${iterations}) must exceed --burnin (${burnin})`)
   return { classes: m.classes, burnin, thin, samples: Math.floor((iterations - burnin) / thin), seed: m.seed, chains: m.chains, level: m.level }
 }
+
+/** The three numbers, side by side, as Tally always reports them. */
+export interface ThreeNumbers {
+  /** Victims of incidents graded fair or better (sum of minimum counts), and of all not discounted. */
+  victims: { documented: number; reported: number }
+  /** Person records graded fair or better, and all not discounted. */
+  personRecords: { documented: number; reported: number }
+  /** Persons found on the casualty lists after the latest linkage (null before any linkage). */
+  listed: { persons: number; linkageRun: number } | null
+  /** The latest estimate of the total, documented or not, with its interval and method. */
+  estimated: { estimate: number; interval: [number, number]; level: number; method: string; estimateRun: number; createdAt: string } | null
+}
+
+/**
+ * Documented, reported and estimated, side by side (see docs/METHOD.md): what sources said and
+ * reviewers checked, and the statistical estimate that includes the deaths no list recorded.
+ */
+export async function threeNumbers(ctx: Context): Promise<ThreeNumbers> {
+  const [victims, persons, run] = await Promise.all([
+    ctx.store.stats.incidents('victims', 'none', {}),
+    ctx.store.stats.persons('none', {}),
+    ctx.store.linkage.latestRun(),
+  ])
+  let estimated: ThreeNumbers['estimated'] = null
+  // The newest stored run that gave a number.
+  for (let cursor: string | undefined, newest: ThreeNumbers['estimated'] = null; ; ) {
+    const page = await ctx.store.estimates.list({ limit: 500, cursor })
+    for (const e of page.items) {
+      const r = e.result as { estimate?: number | null; interval?: [number, number] | null; level?: number; total?: { estimate: number; interval: [number, number]; level: number } | null }
+      const value = r.total ?? (typeof r.estimate === 'number' && r.interval ? { estimate: r.estimate, interval: r.interval, level: r.level ?? 0.95 } : null)
+      if (value) newest = { ...value, method: e.method, estimateRun: e.id, createdAt: e.createdAt }
+    }
+    if (!page.nextCursor) {
+      estimated = newest
+      break
+    }
+    cursor = page.nextCursor
+  }
+  return {
+    victims: { documented: victims?.totals.documented ?? 0, reported: victims?.totals.reported ?? 0 },
+    personRecords: { documented: persons?.totals.documented ?? 0, reported: persons?.totals.reported ?? 0 },
+    listed: run ? { persons: run.clusters, linkageRun: run.id } : null,
+    estimated,
+  }
+}

@@ -30,6 +30,11 @@ const EstimateBody = z.object({
 
 export function estimateRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (r) => {
+    r.get(
+      '/report',
+      { schema: { tags: ['stats'], description: 'Documented, reported and estimated, side by side.' } },
+      async (req) => app.threeNumbers(deps.context(req)),
+    )
     r.get('/estimates', { schema: { tags: ['estimates'], querystring: Paging } }, async (req) => app.listEstimates(deps.context(req), req.query.limit, req.query.cursor))
     r.get('/estimates/:id', { schema: { tags: ['estimates'], params: Id } }, async (req) => app.getEstimate(deps.context(req), req.params.id))
     r.post('/estimates', { schema: { tags: ['estimates'], body: EstimateBody } }, async (req, reply) => {

@@ -71,6 +71,8 @@ function personKey(by: StatsDimension): RawBuilder<string> | null {
 
 function finish(unit: StatsUnit, by: StatsDimension, rows: { key: unknown; documented: unknown; reported: unknown; all: unknown }[]): Stats {
   const groups = rows
+    // An aggregate over no rows still answers one row, of nulls: no group.
+    .filter((r) => r.all !== null)
     .map((r) => ({ key: String(r.key), documented: num(r.documented), reported: num(r.reported), all: num(r.all) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const totals = groups.reduce(
@@ -92,8 +94,8 @@ export async function incidentStats(db: Kysely<Database>, unit: 'incidents' | 'v
       sql<number>`sum(case when incident.grade <> 'discounted' then ${weight} else 0 end)`.as('reported'),
       sql<number>`sum(${weight})`.as('all'),
     ])
-    .groupBy(key)
-  return finish(unit, by, await q.execute())
+  // PostgreSQL refuses GROUP BY a constant: with no dimension, aggregate over everything.
+  return finish(unit, by, await (by === 'none' ? q : q.groupBy(key)).execute())
 }
 
 /**
@@ -116,6 +118,5 @@ export async function personStats(db: Kysely<Database>, by: StatsDimension, f: P
       sql<number>`sum(case when person.grade <> 'discounted' then 1 else 0 end)`.as('reported'),
       sql<number>`count(*)`.as('all'),
     ])
-    .groupBy(key)
-  return finish('persons', by, await q.execute())
+  return finish('persons', by, await (by === 'none' ? q : q.groupBy(key)).execute())
 }
