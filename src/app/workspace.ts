@@ -1,5 +1,5 @@
 // Opening and creating workspaces (a database), and checking their audit chain.
-import { existsSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TallyError, type ChainCheck } from '../domain/index.js'
@@ -54,4 +54,75 @@ export function packageRoot(): string {
     dir = up
   }
   return dir
+}
+
+export interface IntegrityReport {
+  chain: ChainCheck
+  /** Documents whose original bytes no longer match the SHA-256 taken at ingest. */
+  alteredDocuments: number[]
+  ok: boolean
+}
+
+/** The audit chain and every document's evidence hash, checked. */
+export async function checkIntegrity(store: Store): Promise<IntegrityReport> {
+  const chain = await verifyAuditChain(store)
+  const alteredDocuments = await store.documents.altered()
+  return { chain, alteredDocuments, ok: chain.kind === 'intact' && alteredDocuments.length === 0 }
+}
+
+/**
+ * Copies a SQLite workspace to `file` while it stays in use, then checks the copy (audit chain
+ * and evidence hashes) before saying it is good.
+ *
+ * @example await backupWorkspace(store, 'backups/2026-11-25.db')
+ */
+export async function backupWorkspace(store: Store, file: string): Promise<IntegrityReport> {
+  if (existsSync(file)) throw new TallyError('bad_input', `${file} exists: a backup never overwrites a file`)
+  await store.backupTo(file)
+  const copy = await openStore(file)
+  try {
+    return await checkIntegrity(copy)
+  } finally {
+    await copy.close()
+  }
+}
+
+/**
+ * Replaces the SQLite workspace at `location` with the backup `file`, only after the backup's
+ * audit chain and evidence hashes verify. The current database is kept beside it, renamed with
+ * the time of the restore. Stop the server first: it would keep the old file open.
+ */
+export async function restoreWorkspace(location: string, file: string): Promise<{ report: IntegrityReport; previous: string | null }> {
+  if (isPostgresUrl(location)) throw new TallyError('bad_input', 'tally restore replaces SQLite workspaces; for PostgreSQL use pg_restore, then tally audit verify')
+  if (!existsSync(file)) throw new TallyError('bad_input', `no such backup: ${file}`)
+  // Check a private copy, so that nothing is written to the backup itself.
+  const staging = `${location}.restoring-${process.pid}`
+  mkdirSync(dirname(location), { recursive: true })
+  copyFileSync(file, staging)
+  let report: IntegrityReport
+  try {
+    const copy = await openStore(staging)
+    try {
+      report = await checkIntegrity(copy)
+    } finally {
+      await copy.close()
+    }
+  } catch (e) {
+    rmSync(staging, { force: true })
+    throw e
+  }
+  for (const suffix of ['-wal', '-shm']) rmSync(staging + suffix, { force: true })
+  if (!report.ok) {
+    rmSync(staging, { force: true })
+    const why = report.chain.kind === 'broken' ? `audit chain broken at event ${report.chain.firstBad}: ${report.chain.reason}` : `documents altered: ${report.alteredDocuments.join(', ')}`
+    throw new TallyError('conflict', `${file} does not verify (${why}); nothing was restored`)
+  }
+  let previous: string | null = null
+  if (existsSync(location)) {
+    previous = `${location}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    renameSync(location, previous)
+    for (const suffix of ['-wal', '-shm']) if (existsSync(location + suffix)) renameSync(location + suffix, previous + suffix)
+  }
+  renameSync(staging, location)
+  return { report, previous }
 }

@@ -23,6 +23,11 @@ export interface Backend {
    * multi-row statements.
    */
   insertRows<T extends BulkTable>(trx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]): Promise<number[]>
+  /**
+   * Writes a consistent copy of the whole database to `file` while it stays in use (SQLite's
+   * online backup). Not available for PostgreSQL, whose own tools (pg_dump) do this.
+   */
+  backupTo(file: string): Promise<void>
   /** Takes the lock that orders audit appends, inside a write transaction (no-op where writes are already serial). */
   lockAuditChain(trx: Kysely<Database>): Promise<void>
   close(): Promise<void>

@@ -49,6 +49,7 @@ export class Reader {
     get: (id: number) => documents.getDocument(this.db, id),
     findBySha256: (sha: string) => documents.findDocumentBySha256(this.db, sha),
     original: (id: number) => documents.getDocumentOriginal(this.db, id),
+    altered: () => documents.alteredDocuments(this.db),
     list: (f: documents.DocumentFilter, p: PageRequest) => documents.listDocuments(this.db, f, p),
   }
   readonly incidents = {
@@ -346,6 +347,11 @@ export class Store extends Reader {
    */
   warmUp(): Promise<void> {
     return this.personFacts.refresh(this.db)
+  }
+
+  /** A consistent copy of the database in `file`, taken while it stays in use (SQLite). */
+  backupTo(file: string): Promise<void> {
+    return this.backend.backupTo(file)
   }
 
   /** Brings the schema up to date; idempotent. */

@@ -44,6 +44,9 @@ export function postgresBackend(dialect: Dialect, location: string): Backend {
       }
       return ids
     },
+    async backupTo() {
+      throw new TallyError('bad_input', `tally backup copies SQLite workspaces; for PostgreSQL (${location}) use pg_dump, then tally audit verify on the restored database`)
+    },
     async lockAuditChain(trx: Kysely<Database>) {
       // Held to commit: concurrent writers append one after the other, in commit order.
       await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx)

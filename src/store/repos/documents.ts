@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
-import { parseEdtf, sha256Hex, type DocumentInput, type DocumentRecord } from '../../domain/index.js'
+import { TallyError, parseEdtf, sha256Hex, type DocumentInput, type DocumentRecord } from '../../domain/index.js'
 import type { Database, DocumentTable } from '../schema.js'
 import { containsPattern, decodeCursor, nowIso, toPage, type Page, type PageRequest } from './common.js'
 
@@ -54,9 +54,29 @@ export async function findDocumentBySha256(db: Kysely<Database>, sha256: string)
   return r && toDocument(r)
 }
 
+/**
+ * The original bytes of a document, checked against the SHA-256 taken when it was stored: bytes
+ * that no longer match are never returned as evidence.
+ */
 export async function getDocumentOriginal(db: Kysely<Database>, id: number): Promise<Uint8Array | null | undefined> {
-  const r = await db.selectFrom('document').select('original').where('id', '=', id).executeTakeFirst()
-  return r === undefined ? undefined : r.original
+  const r = await db.selectFrom('document').select(['original', 'sha256']).where('id', '=', id).executeTakeFirst()
+  if (r === undefined) return undefined
+  if (r.original !== null && sha256Hex(r.original) !== r.sha256) {
+    throw new TallyError('conflict', `document ${id}: its original bytes no longer match the SHA-256 recorded when it was stored (altered)`)
+  }
+  return r.original
+}
+
+/** Ids of documents whose stored original bytes do not match their SHA-256. */
+export async function alteredDocuments(db: Kysely<Database>): Promise<number[]> {
+  const bad: number[] = []
+  let after = 0
+  for (;;) {
+    const rows = await db.selectFrom('document').select(['id', 'original', 'sha256']).where('id', '>', after).orderBy('id').limit(200).execute()
+    for (const r of rows) if (r.original !== null && sha256Hex(r.original) !== r.sha256) bad.push(Number(r.id))
+    if (rows.length < 200) return bad
+    after = Number(rows[rows.length - 1]!.id)
+  }
 }
 
 export async function listDocuments(db: Kysely<Database>, f: DocumentFilter, page: PageRequest): Promise<Page<DocumentRecord>> {

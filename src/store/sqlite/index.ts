@@ -64,6 +64,9 @@ export function openSqlite(path: string): Backend {
       for (let i = 0; i < rows.length; i++) ids[i] = Number(statement.run(rows[i] as Record<string, unknown>).lastInsertRowid)
       return ids
     },
+    async backupTo(file: string) {
+      await raw.backup(file)
+    },
     async lockAuditChain() {
       // Writes are already serial: one connection, BEGIN IMMEDIATE.
     },
