@@ -341,12 +341,11 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
         try {
           const ctx = { store, actor: CLI_ACTOR }
           const r = await app.estimateFromDatabase(ctx, method, o.stratify ?? null)
-          const counts = await app.stats(ctx, { unit: 'persons', by: 'none' })
+          const three = await app.threeNumbers(ctx)
           if (o.json) {
-            out(JSON.stringify({ estimateRun: r.id, linkageRun: r.runId, documented: counts.totals.documented, reported: counts.totals.reported, ...r.report }, null, 2))
+            out(JSON.stringify({ estimateRun: r.id, linkageRun: r.runId, documented: three.victims.documented, reported: three.victims.reported, ...r.report }, null, 2))
             return
           }
-          out(`documented (person records graded fair or better): ${counts.totals.documented.toLocaleString('en')}; reported (not discounted): ${counts.totals.reported.toLocaleString('en')}`)
           if ('stratify' in r.report) {
             for (const s of r.report.strata) {
               out(`  ${o.stratify} ${s.name}: observed ${s.observed.toLocaleString('en')}, ${s.estimate === null ? `not estimable (${s.notEstimable})` : `estimated ${Math.round(s.estimate).toLocaleString('en')} (${Math.round(s.interval![0]).toLocaleString('en')} – ${Math.round(s.interval![1]).toLocaleString('en')})`}`)
@@ -357,6 +356,9 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
           } else {
             for (const line of app.describeEstimate(r.report)) out(line)
           }
+          out(
+            `side by side: documented ${three.victims.documented.toLocaleString('en')} victims (incidents graded confirmed or fair) · reported ${three.victims.reported.toLocaleString('en')} (not discounted) · on the lists ${three.listed?.persons.toLocaleString('en') ?? 0} persons after linkage · estimated as above`,
+          )
           out(`stored as estimate run ${r.id} (linkage run ${r.runId})`)
         } finally {
           await store.close()
