@@ -99,3 +99,23 @@ test('POST /api/v1/estimates stores a run with its parameters and input hash; GE
     await store.close()
   }
 })
+
+test('tally estimate from the linked database stores the run and gives the three numbers', () => {
+  const db = join(mkdtempSync(join(tmpdir(), 'tally-est-db-')), 'demo.db')
+  assert.equal(tally('demo', '--no-serve', '--db', db).code, 0)
+  const r = tally('estimate', '--db', db, '--method', 'loglinear', '--criterion', 'bic', '--json')
+  assert.equal(r.code, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as { estimateRun: number; documented: number; reported: number; observed: number; estimate: number; lists: string[] }
+  assert.equal(out.documented, 120)
+  assert.equal(out.reported, 163)
+  assert.equal(out.lists.length, 4)
+  assert.ok(out.estimate > out.observed)
+  assert.equal(out.estimateRun, 2)
+  const strat = tally('estimate', '--db', db, '--method', 'loglinear', '--stratify', 'sex')
+  assert.equal(strat.code, 0, strat.stderr)
+  assert.match(strat.stdout, /sex male: observed [\d,]+, estimated/)
+  assert.match(strat.stdout, /estimated total over strata: [\d,]+/)
+  assert.match(strat.stdout, /stored as estimate run 3/)
+  const both = tally('estimate', '--db', db, '--histories', '/dev/null', '--stratify', 'sex')
+  assert.equal(both.code, 2)
+})
