@@ -10,7 +10,8 @@
 //   multinomial.
 //
 // One sweep: class counts of each distinct observed history (multinomial) → λ → ν (stick
-// breaking in log space) → probability of being missed → n0 → classes of the missed → α.
+// breaking, in log space where a weight can underflow) → probability of being missed → n0 →
+// classes of the missed → α.
 // Working on distinct histories with counts instead of people is what makes it fast: a sweep
 // costs O(distinct histories × K × J), independent of the number of people.
 
@@ -204,10 +205,16 @@ export class LcmcrSampler {
   /** cells[m * J + j] ∈ {0, 1}: distinct observed histories. */
   private readonly cells: Uint8Array
   private readonly freq: Int32Array
+  /** masks[m]: history m as a bitmask (bit j = on list j). */
+  private readonly masks: Int32Array
+  /**
+   * Per-sweep table of ν_c × P(history | class c) for every one of the 2^J histories, when that
+   * is cheaper than one product per distinct history (2^J ≤ M · J); null otherwise.
+   */
+  private readonly table: Float64Array | null
   /** lambda[j * K + k]: capture probability of list j in class k. */
   private readonly lambda: Float64Array
   private readonly nu: Float64Array
-  private readonly logNu: Float64Array
   /** countZ[m * K + k]: people with history m in class k. */
   private readonly countZ: Int32Array
   private readonly count0: Int32Array
@@ -233,9 +240,10 @@ export class LcmcrSampler {
     this.cells = new Uint8Array(m * j)
     for (let i = 0; i < m; i++) for (let b = 0; b < j; b++) this.cells[i * j + b] = (h.masks[i]! >> b) & 1
     this.freq = Int32Array.from(h.counts)
+    this.masks = Int32Array.from(h.masks)
+    this.table = j <= 16 && 1 << j <= m * j ? new Float64Array((1 << j) * k) : null
     this.lambda = new Float64Array(j * k)
     this.nu = new Float64Array(k)
-    this.logNu = new Float64Array(k)
     this.countZ = new Int32Array(m * k)
     this.count0 = new Int32Array(k)
     this.countK = new Int32Array(k)
@@ -253,7 +261,6 @@ export class LcmcrSampler {
     for (let c = 0; c < k; c++) {
       this.nu[c] = c < 4 ? 0.25 * 0.9 : 0.1 / (k - 4)
       if (k <= 4) this.nu[c] = 1 / k
-      this.logNu[c] = Math.log(this.nu[c]!)
     }
   }
 
@@ -279,17 +286,39 @@ export class LcmcrSampler {
 
   /** Classes of the observed: per distinct history, a multinomial over classes. */
   private sampleClassCounts(): void {
-    const { j, k, m, cells, freq, lambda, nu, probs, cum, countZ, rng, on } = this
+    const { j, k, m, cells, freq, lambda, nu, probs, cum, countZ, rng, on, table, masks } = this
     on.fill(0)
+    if (table !== null) {
+      // table[mask * K + c] = ν_c Π_b (λ_bc or 1 − λ_bc), built by doubling over the lists: the
+      // factors are multiplied in the same order as the direct product below (ν, then list 0,
+      // 1, …), so the values are bit-identical, for 2^J · K products instead of M · J · K.
+      for (let c = 0; c < k; c++) {
+        table[c] = nu[c]!
+        for (let b = 0, span = 1; b < j; b++, span <<= 1) {
+          const l = lambda[b * k + c]!
+          const ml = 1 - l
+          for (let x = 0; x < span; x++) {
+            const t = table[x * k + c]!
+            table[(x + span) * k + c] = t * l
+            table[x * k + c] = t * ml
+          }
+        }
+      }
+    }
     for (let i = 0; i < m; i++) {
       const row = i * j
-      for (let c = 0; c < k; c++) {
-        let p = nu[c]!
-        for (let b = 0; b < j; b++) {
-          const l = lambda[b * k + c]!
-          p *= cells[row + b] ? l : 1 - l
+      if (table !== null) {
+        const base = masks[i]! * k
+        for (let c = 0; c < k; c++) probs[c] = table[base + c]!
+      } else {
+        for (let c = 0; c < k; c++) {
+          let p = nu[c]!
+          for (let b = 0; b < j; b++) {
+            const l = lambda[b * k + c]!
+            p *= cells[row + b] ? l : 1 - l
+          }
+          probs[c] = p
         }
-        probs[c] = p
       }
       const f = freq[i]!
       const off = i * k
@@ -337,23 +366,41 @@ export class LcmcrSampler {
     }
   }
 
-  /** Stick-breaking weights, in log space: V_k ~ Beta(1 + n_k, α + Σ_{h>k} n_h). */
+  /**
+   * Stick-breaking weights: V_k ~ Beta(1 + n_k, α + Σ_{h>k} n_h) as X / (X + Y) with X, Y gamma
+   * draws. While both shapes are ≥ 1 the draws cannot underflow and the product of the (1 − V)
+   * is kept in linear space (one log per class, for Σ log(1 − V) of the α update); when the
+   * second shape is below 1 (α with every later class empty) Y can underflow, and that step is
+   * done in log space.
+   */
   private sampleNu(): void {
-    const { k, countK, nu, logNu, rng } = this
+    const { k, countK, nu, rng } = this
     let acc = 0
     let logRest = 0
+    let rest = 1
     const total = this.n + this.n0
+    const alpha = this.alpha
     for (let c = 0; c < k - 1; c++) {
       acc += countK[c]!
-      const g1 = rng.logGamma(1 + countK[c]!)
-      const g2 = rng.logGamma(this.alpha + (total - acc))
-      const lsum = g1 > g2 ? g1 + Math.log1p(Math.exp(g2 - g1)) : g2 + Math.log1p(Math.exp(g1 - g2))
-      logNu[c] = g1 - lsum + logRest
-      logRest += g2 - lsum
-      nu[c] = Math.exp(logNu[c]!)
+      const shape2 = alpha + (total - acc)
+      if (shape2 >= 1) {
+        const x = rng.gamma(1 + countK[c]!)
+        const y = rng.gamma(shape2)
+        const sum = x + y
+        nu[c] = (x / sum) * rest
+        const oneMinusV = y / sum
+        rest *= oneMinusV
+        logRest += Math.log(oneMinusV)
+      } else {
+        const g1 = rng.logGamma(1 + countK[c]!)
+        const g2 = rng.logGamma(shape2)
+        const lsum = g1 > g2 ? g1 + Math.log1p(Math.exp(g2 - g1)) : g2 + Math.log1p(Math.exp(g1 - g2))
+        nu[c] = Math.exp(g1 - lsum + logRest)
+        logRest += g2 - lsum
+        rest = Math.exp(logRest)
+      }
     }
-    logNu[k - 1] = logRest
-    nu[k - 1] = Math.exp(logRest)
+    nu[k - 1] = rest
     this.sumLog1mV = logRest
   }
 
@@ -387,7 +434,6 @@ export class LcmcrSampler {
     perm(this.countZ, m)
     perm(this.on, j)
     perm(this.nu, 1)
-    perm(this.logNu, 1)
     perm(this.count0, 1)
     perm(this.countK, 1)
   }
