@@ -118,4 +118,9 @@ test('tally estimate from the linked database stores the run and gives the three
   assert.match(strat.stdout, /stored as estimate run 3/)
   const both = tally('estimate', '--db', db, '--histories', '/dev/null', '--stratify', 'sex')
   assert.equal(both.code, 2)
+  const fromFile = tally('estimate', '--db', db, '--histories', file(HIV), '--method', 'loglinear', '--model', 'c1:c2', '--json')
+  assert.equal(fromFile.code, 0, fromFile.stderr)
+  const stored = JSON.parse(fromFile.stdout) as { estimateRun: number; inputHash: string; estimate: number }
+  assert.equal(stored.estimateRun, 4)
+  assert.match(stored.inputHash, /^[0-9a-f]{64}$/)
 })

@@ -285,7 +285,7 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
   program
     .command('estimate')
     .description('estimate the total, documented or not, from the overlap of lists (multiple systems estimation)')
-    .option('--histories <file>', 'no database: capture histories CSV, one 0/1 column per list (header = list name) and a count column')
+    .option('--histories <file>', 'capture histories CSV, one 0/1 column per list (header = list name) and a count column; stored as a run only when --db or TALLY_DB names a workspace')
     .addOption(new Option('--stratify <field>', 'from the database: estimate by stratum and sum').choices(['sex', 'place', 'year']))
     .addOption(new Option('--method <method>', 'Bayesian latent-class model or log-linear models').choices(['lcmcr', 'loglinear']).default('lcmcr'))
     .option('--model <terms>', 'log-linear: fix the list interactions, e.g. "A:B,B:C" (list names from the header)')
@@ -332,9 +332,26 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
               }
         if (o.histories !== undefined) {
           if (o.stratify !== undefined) throw new TallyError('bad_input', '--stratify works on the database; with --histories, give one file per stratum')
-          const report = app.runEstimate(await app.readHistoriesFile(o.histories), method)
-          if (o.json) out(JSON.stringify(report, null, 2))
-          else for (const line of app.describeEstimate(report)) out(line)
+          const h = await app.readHistoriesFile(o.histories)
+          // With a workspace named (--db or TALLY_DB) the run is stored there; otherwise nothing is written.
+          const location = o.db ?? (process.env.TALLY_DB || undefined)
+          if (location === undefined) {
+            const report = app.runEstimate(h, method)
+            if (o.json) out(JSON.stringify(report, null, 2))
+            else for (const line of app.describeEstimate(report)) out(line)
+            return
+          }
+          const store = await app.openWorkspace(location)
+          try {
+            const stored = await app.estimateAndStore({ store, actor: CLI_ACTOR }, h, method)
+            if (o.json) out(JSON.stringify({ estimateRun: stored.id, inputHash: stored.inputHash, ...stored.report }, null, 2))
+            else {
+              for (const line of app.describeEstimate(stored.report)) out(line)
+              out(`stored as estimate run ${stored.id} (input ${stored.inputHash.slice(0, 12)}…)`)
+            }
+          } finally {
+            await store.close()
+          }
           return
         }
         const store = await app.openWorkspace(app.resolveDatabase(o.db))
