@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
+import { Rng } from '../src/estimate/index.js'
 import { openStore, personRow } from '../src/store/index.js'
 import type { PersonInputParsed } from '../src/domain/index.js'
 import { machineLine, peakRssMiB } from './_machine.js'
@@ -17,16 +18,10 @@ const N = Number(process.argv[2] ?? 1_000_000)
 const SECONDS = Number(process.argv[3] ?? 20)
 const BATCH = 10_000
 
-// A small seeded generator so every run inserts the same rows.
-function rng(seed: number) {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+// A seeded generator, so every run inserts the same rows.
+function rng(seed: number): () => number {
+  const r = new Rng(seed)
+  return () => r.uniform()
 }
 const GIVEN = ['Mohammed', 'Ahmad', 'Omar', 'Khaled', 'Abdelmajid', 'Youssef', 'Hassan', 'Ali', 'Fatima', 'Aisha', 'Mariam', 'Zainab']
 const FAMILY = ['Al-Hassan', 'Haddad', 'Khatib', 'Bakri', 'Darwish', 'Hamdan', 'Najjar', 'Saleh', 'Aziz', 'Masri']
