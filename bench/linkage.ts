@@ -39,7 +39,7 @@ for (const r of result.blocking) {
   console.log(`  rule "${r.rule}": ${r.pairs} pairs (${r.newPairs} new), ${r.blocks} blocks, ${r.skippedBlocks} blocks over cap (${r.skippedRecords} record-keys)`)
 }
 console.log(`candidate pairs ${result.candidatePairs}; blocking recall ${(candidateTrue / scores.truePairs).toFixed(4)} (${candidateTrue} of ${scores.truePairs} true pairs)`)
-console.log(`EM: ${result.model.iterations} iterations, converged ${result.model.converged}, λ ${result.model.lambda.toFixed(4)}`)
+console.log(`EM: ${result.model.iterations} iterations, converged ${result.model.converged}, λ ${result.model.lambda.toExponential(3)} (true-pair share ${(scores.truePairs / ((size * (size - 1)) / 2)).toExponential(3)})`)
 result.model.fields.forEach((f, k) => {
   const w = (result.model.weights[k] as number[]).slice(1).map((x) => x.toFixed(1)).join(' ')
   console.log(`  weights ${f}: ${w}`)

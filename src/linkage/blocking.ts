@@ -2,7 +2,7 @@
 // pairs; their union (without repeats) is what the model scores. A pair is coded as i*n + j
 // (i < j) in a Float64Array: exact below 2^53, and sorting those codes dedupes them.
 import { TallyError } from '../domain/index.js'
-import { NO_DATE, type PreparedRecords } from './prepare.js'
+import { NO_DATE, type PreparedColumns } from './prepare.js'
 import type { BlockingRule, BlockKeyPart, RuleReport } from './types.js'
 
 /** Default cap on block size (records). */
@@ -63,8 +63,14 @@ class NumberList {
   }
 }
 
+/** What blocking reads of the prepared records (worker threads hold the same columns). */
+export type BlockingColumns = Pick<
+  PreparedColumns,
+  'n' | 'tokenStart' | 'tokenIds' | 'tokenBlockId' | 'nameKey' | 'tokenSkeleton' | 'sex' | 'age' | 'dateLo' | 'dateHi' | 'monthLo' | 'monthHi' | 'locality' | 'admin'
+>
+
 /** The values of one key part for record i (none: the record has no key under this rule). */
-function partValues(p: PreparedRecords, part: BlockKeyPart, i: number, out: NumberList): void {
+function partValues(p: BlockingColumns, part: BlockKeyPart, i: number, out: NumberList): void {
   out.clear()
   const ts = p.tokenStart[i] as number
   const te = p.tokenStart[i + 1] as number
@@ -144,7 +150,7 @@ let h1b: number[] = []
 let h2b: number[] = []
 
 /** The keys of record i under a rule (cartesian product over multi-valued parts). */
-function ruleKeys(p: PreparedRecords, rule: BlockingRule, i: number, scratch: NumberList[], out: NumberList): void {
+function ruleKeys(p: BlockingColumns, rule: BlockingRule, i: number, scratch: NumberList[], out: NumberList): void {
   out.clear()
   h1a.length = 0
   h2a.length = 0
@@ -243,96 +249,136 @@ export interface Candidates {
   readonly report: readonly RuleReport[]
 }
 
+/** The pairs of one rule (codes i*n + j, sorted, unique) and its block counts. */
+export interface RulePairs {
+  readonly codes: Float64Array<ArrayBuffer>
+  readonly blocks: number
+  readonly skippedBlocks: number
+  readonly skippedRecords: number
+}
+
+/**
+ * The candidate pairs of one rule. Runs on the main thread or in a worker (parallel.ts).
+ *
+ * @example blockRule(prepared, DEFAULT_RULES[0]).codes.length // pairs under the first rule
+ */
+export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
+  const n = p.n
+  const keys = new NumberList()
+  const cap = rule.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
+  const scratch = rule.on.map(() => new NumberList())
+  // Group records by key: key → group id, then a counting sort of (group, record).
+  const groupOf = new KeyTable()
+  let recs = new Int32Array(n)
+  let grps = new Int32Array(n)
+  let count = 0
+  for (let i = 0; i < n; i++) {
+    ruleKeys(p, rule, i, scratch, keys)
+    for (let q = 0; q < keys.length; q++) {
+      const g = groupOf.idOf(keys.data[q] as number)
+      if (count === recs.length) {
+        const r2 = new Int32Array(recs.length * 2)
+        r2.set(recs)
+        recs = r2
+        const g2 = new Int32Array(grps.length * 2)
+        g2.set(grps)
+        grps = g2
+      }
+      recs[count] = i
+      grps[count] = g
+      count++
+    }
+  }
+  const groups = groupOf.size
+  const start = new Int32Array(groups + 1)
+  for (let k = 0; k < count; k++) {
+    const g = (grps[k] as number) + 1
+    start[g] = (start[g] as number) + 1
+  }
+  for (let g = 0; g < groups; g++) start[g + 1] = (start[g + 1] as number) + (start[g] as number)
+  const fill = start.slice(0, groups)
+  const members = new Int32Array(count)
+  for (let k = 0; k < count; k++) {
+    const g = grps[k] as number
+    const at = fill[g] as number
+    fill[g] = at + 1
+    members[at] = recs[k] as number
+  }
+  const codes = new GrowableFloat64()
+  let blocks = 0
+  let skippedBlocks = 0
+  let skippedRecords = 0
+  for (let g = 0; g < groups; g++) {
+    const s = start[g] as number
+    const e = start[g + 1] as number
+    const size = e - s
+    if (size < 2) continue
+    if (size > cap) {
+      skippedBlocks++
+      skippedRecords += size
+      continue
+    }
+    blocks++
+    // Members were added in record order, so members[x] < members[y] for x < y.
+    for (let x = s; x < e; x++) {
+      const i = members[x] as number
+      const base = i * n
+      for (let y = x + 1; y < e; y++) {
+        const j = members[y] as number
+        if (j !== i) codes.push(base + j)
+      }
+    }
+  }
+  return { codes: codes.sortedUnique(), blocks, skippedBlocks, skippedRecords }
+}
+
+/**
+ * Folds the pairs of each rule, in rule order, into the union: call add(rule, pairs) for every
+ * rule in order, then finish(). Each pair is kept once; the report counts what each rule added.
+ *
+ * @example const u = new CandidateUnion(n); u.add(rule, blockRule(p, rule)); u.finish().a
+ */
+export class CandidateUnion {
+  private union: Float64Array<ArrayBuffer> = new Float64Array(0)
+  private readonly report: RuleReport[] = []
+  constructor(private readonly n: number) {}
+  add(rule: BlockingRule, pairs: RulePairs): void {
+    const merged = mergeSorted(this.union, pairs.codes)
+    this.report.push({
+      rule: rule.name,
+      pairs: pairs.codes.length,
+      newPairs: merged.length - this.union.length,
+      blocks: pairs.blocks,
+      skippedBlocks: pairs.skippedBlocks,
+      skippedRecords: pairs.skippedRecords,
+    })
+    this.union = merged
+  }
+  finish(): Candidates {
+    const { union, n } = this
+    const a = new Int32Array(union.length)
+    const b = new Int32Array(union.length)
+    for (let k = 0; k < union.length; k++) {
+      const code = union[k] as number
+      const i = Math.floor(code / n)
+      a[k] = i
+      b[k] = code - i * n
+    }
+    this.union = new Float64Array(0)
+    return { a, b, report: this.report }
+  }
+}
+
 /**
  * Candidate pairs under the union of the rules, each pair once.
  *
  * @example blockCandidates(prepared, DEFAULT_RULES).a.length // number of candidate pairs
  */
-export function blockCandidates(p: PreparedRecords, rules: readonly BlockingRule[] = DEFAULT_RULES): Candidates {
+export function blockCandidates(p: BlockingColumns, rules: readonly BlockingRule[] = DEFAULT_RULES): Candidates {
   validateRules(rules)
-  const n = p.n
-  let union: Float64Array<ArrayBuffer> = new Float64Array(0)
-  const report: RuleReport[] = []
-  const keys = new NumberList()
-  for (const rule of rules) {
-    const cap = rule.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
-    const scratch = rule.on.map(() => new NumberList())
-    // Group records by key: key → group id, then a counting sort of (group, record).
-    const groupOf = new KeyTable()
-    let recs = new Int32Array(n)
-    let grps = new Int32Array(n)
-    let count = 0
-    for (let i = 0; i < n; i++) {
-      ruleKeys(p, rule, i, scratch, keys)
-      for (let q = 0; q < keys.length; q++) {
-        const g = groupOf.idOf(keys.data[q] as number)
-        if (count === recs.length) {
-          const r2 = new Int32Array(recs.length * 2)
-          r2.set(recs)
-          recs = r2
-          const g2 = new Int32Array(grps.length * 2)
-          g2.set(grps)
-          grps = g2
-        }
-        recs[count] = i
-        grps[count] = g
-        count++
-      }
-    }
-    const groups = groupOf.size
-    const start = new Int32Array(groups + 1)
-    for (let k = 0; k < count; k++) {
-      const g = (grps[k] as number) + 1
-      start[g] = (start[g] as number) + 1
-    }
-    for (let g = 0; g < groups; g++) start[g + 1] = (start[g + 1] as number) + (start[g] as number)
-    const fill = start.slice(0, groups)
-    const members = new Int32Array(count)
-    for (let k = 0; k < count; k++) {
-      const g = grps[k] as number
-      const at = fill[g] as number
-      fill[g] = at + 1
-      members[at] = recs[k] as number
-    }
-    const codes = new GrowableFloat64()
-    let blocks = 0
-    let skippedBlocks = 0
-    let skippedRecords = 0
-    for (let g = 0; g < groups; g++) {
-      const s = start[g] as number
-      const e = start[g + 1] as number
-      const size = e - s
-      if (size < 2) continue
-      if (size > cap) {
-        skippedBlocks++
-        skippedRecords += size
-        continue
-      }
-      blocks++
-      // Members were added in record order, so members[x] < members[y] for x < y.
-      for (let x = s; x < e; x++) {
-        const i = members[x] as number
-        const base = i * n
-        for (let y = x + 1; y < e; y++) {
-          const j = members[y] as number
-          if (j !== i) codes.push(base + j)
-        }
-      }
-    }
-    const ruleCodes = codes.sortedUnique()
-    const merged = mergeSorted(union, ruleCodes)
-    report.push({ rule: rule.name, pairs: ruleCodes.length, newPairs: merged.length - union.length, blocks, skippedBlocks, skippedRecords })
-    union = merged
-  }
-  const a = new Int32Array(union.length)
-  const b = new Int32Array(union.length)
-  for (let k = 0; k < union.length; k++) {
-    const code = union[k] as number
-    const i = Math.floor(code / n)
-    a[k] = i
-    b[k] = code - i * n
-  }
-  return { a, b, report }
+  const union = new CandidateUnion(p.n)
+  for (const rule of rules) union.add(rule, blockRule(p, rule))
+  return union.finish()
 }
 
 function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
@@ -358,5 +404,6 @@ function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>)
   }
   while (i < x.length) out[w++] = x[i++] as number
   while (j < y.length) out[w++] = y[j++] as number
-  return out.slice(0, w)
+  // A view, not a copy: copying would hold both at once, and few pairs repeat across rules.
+  return out.subarray(0, w)
 }

@@ -54,12 +54,14 @@ export class CompareContext {
     if (this.memoLo[slot] === lo && this.memoHi[slot] === hi) return this.memoValue[slot] as number
     const d = this.data
     let s: number
-    const sameSkeleton = d.tokenSkeletonId[x] === d.tokenSkeletonId[y]
-    if (d.tokenScript[x] === d.tokenScript[y]) {
-      const jw = jaroWinkler(d.tokenCompare[x] as string, d.tokenCompare[y] as string)
-      s = sameSkeleton ? Math.max(jw, 0.96) : Math.max(jw, 0.95 * jaroWinkler(d.tokenSkeleton[x] as string, d.tokenSkeleton[y] as string))
+    // Always (lo, hi): Jaro–Winkler in floating point is not bit-for-bit symmetric, and which
+    // order reached the memo first would otherwise depend on how pairs were split over workers.
+    const sameSkeleton = d.tokenSkeletonId[lo] === d.tokenSkeletonId[hi]
+    if (d.tokenScript[lo] === d.tokenScript[hi]) {
+      const jw = jaroWinkler(d.tokenCompare[lo] as string, d.tokenCompare[hi] as string)
+      s = sameSkeleton ? Math.max(jw, 0.96) : Math.max(jw, 0.95 * jaroWinkler(d.tokenSkeleton[lo] as string, d.tokenSkeleton[hi] as string))
     } else {
-      s = sameSkeleton ? 1 : jaroWinkler(d.tokenSkeleton[x] as string, d.tokenSkeleton[y] as string)
+      s = sameSkeleton ? 1 : jaroWinkler(d.tokenSkeleton[lo] as string, d.tokenSkeleton[hi] as string)
     }
     this.memoLo[slot & MEMO_MASK] = lo
     this.memoHi[slot & MEMO_MASK] = hi

@@ -1,7 +1,7 @@
 // The linkage pipeline: prepare → block → compare (worker threads) → EM → score (with
 // term-frequency adjustment and reviewer decisions) → cluster → per-record output.
 import { TallyError } from '../domain/index.js'
-import { blockCandidates, DEFAULT_RULES } from './blocking.js'
+import { blockCandidates, DEFAULT_RULES, validateRules, type Candidates } from './blocking.js'
 import { clusterRecords } from './cluster.js'
 import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS } from './compare.js'
 import {
@@ -15,7 +15,7 @@ import {
   patternOf,
   probabilityFromWeight,
 } from './model.js'
-import { compareAllPairs, defaultWorkers } from './parallel.js'
+import { compareAllPairs, defaultWorkers, LinkagePool, PARALLEL_MIN_RECORDS } from './parallel.js'
 import { prepareRecords, type PreparedRecords } from './prepare.js'
 import type { FittedModel, LinkageRecord, LinkOptions, LinkResult, MatchDecision, RecordAssignment } from './types.js'
 
@@ -215,6 +215,39 @@ export class PairScorer {
   }
 }
 
+/** The weight histogram used to solve for λ: 1/32-bit bins over ±96 bits. */
+const BINS_PER_BIT = 32
+const HISTOGRAM_BITS = 96
+const HISTOGRAM_BINS = 2 * HISTOGRAM_BITS * BINS_PER_BIT + 1
+
+function binOf(evidence: number): number {
+  const bin = Math.round((evidence + HISTOGRAM_BITS) * BINS_PER_BIT)
+  return bin < 0 ? 0 : bin >= HISTOGRAM_BINS ? HISTOGRAM_BINS - 1 : bin
+}
+
+/**
+ * λ as the fixed point of λ = (Σ_candidates P(match | evidence, λ) + decided matches) / all pairs
+ * (the EM update of the prior alone), over a histogram of the pairs' evidence in bits (the
+ * scorer's own weights, term frequency included, without the prior). Started from the fitted λ.
+ */
+function solveLambda(histogram: Float64Array, lambda0: number, decidedSame: number, allPairs: number): number {
+  let lambda = lambda0
+  for (let iteration = 0; iteration < 500; iteration++) {
+    const prior = Math.log2(lambda / (1 - lambda))
+    let expected = decidedSame
+    for (let bin = 0; bin < HISTOGRAM_BINS; bin++) {
+      const c = histogram[bin] as number
+      if (c === 0) continue
+      expected += c * probabilityFromWeight(prior + bin / BINS_PER_BIT - HISTOGRAM_BITS)
+    }
+    const next = Math.min(0.5, Math.max(1e-12, expected / Math.max(1, allPairs)))
+    const done = Math.abs(next - lambda) <= 1e-5 * lambda
+    lambda = next
+    if (done) break
+  }
+  return lambda
+}
+
 /** Starting u from random pairs: almost all of them are different people. */
 function sampleU(prepared: PreparedRecords, ctx: CompareContext, samples: number): number[][] {
   const n = prepared.n
@@ -303,7 +336,21 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   lap('prepare')
   progress(`prepared ${prepared.n} records from ${prepared.listNames.length} lists`)
 
-  const candidates = blockCandidates(prepared, options.rules ?? DEFAULT_RULES)
+  const rules = options.rules ?? DEFAULT_RULES
+  validateRules(rules)
+  // Workers block as well as compare. The blocking pool is closed before comparison starts: the
+  // workers' heaps after blocking hold hundreds of MiB at a million records, and a fresh pool
+  // (columns sent again, well under a second) gives that memory back at once.
+  const blockWorkers = options.workers ?? (prepared.n >= PARALLEL_MIN_RECORDS ? defaultWorkers(Number.POSITIVE_INFINITY) : 0)
+  let candidates: Candidates
+  if (blockWorkers > 0) {
+    const pool = new LinkagePool(prepared, blockWorkers)
+    try {
+      candidates = await pool.block(rules, prepared.n)
+    } finally {
+      await pool.close()
+    }
+  } else candidates = blockCandidates(prepared, rules)
   const { a, b } = candidates
   lap('block')
   progress(`blocking: ${a.length} candidate pairs`)
@@ -329,7 +376,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     if (findPair(a, b, i, j) >= 0) counts[pattern] = (counts[pattern] as number) - 1
   }
   const n = prepared.n
-  const model = fitModel(
+  let model = fitModel(
     counts,
     sameCounts,
     differentCounts,
@@ -340,16 +387,36 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   lap('estimate')
   progress(`EM: ${model.iterations} iterations, λ = ${model.lambda.toPrecision(3)}`)
 
-  const scorer = new PairScorer(model, prepared)
-  if (options.termFrequency !== false) scorer.fitTermFrequency(a, b, levels)
-  else scorer.useTermFrequency = false
+  const first = new PairScorer(model, prepared)
+  if (options.termFrequency !== false) first.fitTermFrequency(a, b, levels)
+  else first.useTermFrequency = false
+  // One pass gives each pair its evidence (log2 weight without the prior) and bins it; the prior
+  // is then solved on the bins, self-consistent with the weights actually used for scoring (term
+  // frequency included), and a cheap second pass turns evidence into posteriors.
   const probability = new Float32Array(a.length)
+  const prior0 = Math.log2(model.lambda / (1 - model.lambda))
+  const histogram = new Float64Array(HISTOGRAM_BINS)
+  const anyDecided = decisions.byPair.size > 0
+  for (let k = 0; k < a.length; k++) {
+    const i = a[k] as number
+    const j = b[k] as number
+    const evidence = first.weight(i, j, levels, k * FIELD_COUNT) - prior0
+    probability[k] = evidence
+    if (anyDecided && decisions.byPair.has(i * n + j)) continue
+    const bin = binOf(evidence)
+    histogram[bin] = (histogram[bin] as number) + 1
+  }
+  model = modelFrom(solveLambda(histogram, model.lambda, total(sameCounts), (n * (n - 1)) / 2), model.m, model.u, model.iterations, model.converged)
+  const scorer = new PairScorer(model, prepared)
+  scorer.tfCentre.set(first.tfCentre)
+  scorer.useTermFrequency = first.useTermFrequency
+  const prior = Math.log2(model.lambda / (1 - model.lambda))
   const bestOf = new Float32Array(prepared.n)
   for (let k = 0; k < a.length; k++) {
     const i = a[k] as number
     const j = b[k] as number
-    const decided = decisions.byPair.size > 0 ? decisions.byPair.get(i * prepared.n + j) : undefined
-    const p = decided ?? probabilityFromWeight(scorer.weight(i, j, levels, k * FIELD_COUNT))
+    const decided = anyDecided ? decisions.byPair.get(i * n + j) : undefined
+    const p = decided ?? probabilityFromWeight((probability[k] as number) + prior)
     probability[k] = p
     if (p > (bestOf[i] as number)) bestOf[i] = p
     if (p > (bestOf[j] as number)) bestOf[j] = p

@@ -1,18 +1,28 @@
-// Comparison of all candidate pairs, spread over worker threads. The columns go to each worker
-// once; pairs go in chunks so that a fast worker takes more of them.
+// Blocking and comparison spread over worker threads. The columns go to each worker once; then
+// blocking rules go one at a time, and comparison pairs in chunks, so that a fast worker takes
+// more of them. The main thread merges each rule's pairs in rule order as they arrive.
 import os from 'node:os'
 import { Worker } from 'node:worker_threads'
+import { CandidateUnion, type Candidates, type RulePairs } from './blocking.js'
 import { CompareContext, compareRange, FIELD_COUNT } from './compare.js'
 import type { PreparedColumns, PreparedRecords } from './prepare.js'
+import type { BlockingRule } from './types.js'
 
 /** Below this many pairs one thread is faster than starting workers. */
 export const PARALLEL_MIN_PAIRS = 200_000
+/** Below this many records blocking stays on the main thread. */
+export const PARALLEL_MIN_RECORDS = 20_000
 const CHUNK = 250_000
 
-interface ChunkReply {
-  readonly id: number
-  readonly levels: Uint8Array
-}
+/** A request to a worker (compare-worker.ts). */
+export type WorkerRequest =
+  | { readonly kind: 'block'; readonly id: number; readonly rule: BlockingRule }
+  | { readonly kind: 'compare'; readonly id: number; readonly a: Int32Array; readonly b: Int32Array }
+
+/** A worker's answer: the pairs of one rule, or the comparison vectors of one chunk. */
+export type WorkerReply =
+  | ({ readonly kind: 'block'; readonly id: number } & RulePairs)
+  | { readonly kind: 'compare'; readonly id: number; readonly levels: Uint8Array }
 
 /**
  * The columns workers need (no strings of record ids, no warnings).
@@ -25,6 +35,7 @@ export function columnsOf(p: PreparedRecords): PreparedColumns {
     monthHi: p.monthHi, locality: p.locality, admin: p.admin, country: p.country, lat: p.lat, lon: p.lon,
     tokenStart: p.tokenStart, tokenIds: p.tokenIds, nameKey: p.nameKey, tokenCompare: p.tokenCompare,
     tokenSkeleton: p.tokenSkeleton, tokenScript: p.tokenScript, tokenSkeletonId: p.tokenSkeletonId,
+    tokenBlockId: p.tokenBlockId,
   }
 }
 
@@ -39,47 +50,129 @@ export function defaultWorkers(pairCount: number): number {
 }
 
 /**
+ * A fixed set of worker threads holding the prepared columns, for blocking and comparison.
+ * Close it when done.
+ *
+ * @example const pool = new LinkagePool(prepared, 2); try { await pool.block(rules) } finally { await pool.close() }
+ */
+export class LinkagePool {
+  private readonly workers: Worker[]
+  constructor(prepared: PreparedRecords, size: number) {
+    const columns = columnsOf(prepared)
+    this.workers = Array.from({ length: Math.max(1, size) }, () => new Worker(new URL('./compare-worker.js', import.meta.url), { workerData: columns }))
+  }
+
+  get size(): number {
+    return this.workers.length
+  }
+
+  /** Candidate pairs under the union of the rules (rules already validated), as blockCandidates. */
+  async block(rules: readonly BlockingRule[], n: number): Promise<Candidates> {
+    const union = new CandidateUnion(n)
+    const results: (RulePairs | undefined)[] = rules.map(() => undefined)
+    let merged = 0
+    await this.run(
+      rules.length,
+      (worker, job) => worker.postMessage({ kind: 'block', id: job, rule: rules[job] as BlockingRule } satisfies WorkerRequest),
+      (reply) => {
+        if (reply.kind !== 'block') throw new Error('blocking worker gave a comparison reply')
+        results[reply.id] = reply
+        for (let r = results[merged]; r !== undefined && merged < rules.length; r = results[merged]) {
+          union.add(rules[merged] as BlockingRule, r)
+          results[merged] = undefined
+          merged++
+        }
+      },
+    )
+    return union.finish()
+  }
+
+  /** Comparison vectors for every pair (a[k], b[k]), FIELD_COUNT level codes each. */
+  async compare(a: Int32Array, b: Int32Array): Promise<Uint8Array> {
+    const total = a.length
+    const out = new Uint8Array(total * FIELD_COUNT)
+    await this.run(
+      Math.ceil(total / CHUNK),
+      (worker, job) => {
+        const start = job * CHUNK
+        const end = Math.min(total, start + CHUNK)
+        worker.postMessage({ kind: 'compare', id: start, a: a.slice(start, end), b: b.slice(start, end) } satisfies WorkerRequest)
+      },
+      (reply) => {
+        if (reply.kind !== 'compare') throw new Error('comparison worker gave a blocking reply')
+        out.set(reply.levels, reply.id * FIELD_COUNT)
+      },
+    )
+    return out
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()))
+  }
+
+  /** Hands out jobs 0 .. total-1, one at a time per worker, until every reply is in. */
+  private run(total: number, send: (worker: Worker, job: number) => void, receive: (reply: WorkerReply) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (total === 0) {
+        resolve()
+        return
+      }
+      let next = 0
+      let done = 0
+      let settled = false
+      const cleanups: (() => void)[] = []
+      const finish = (error?: Error): void => {
+        if (settled) return
+        settled = true
+        for (const c of cleanups) c()
+        if (error === undefined) resolve()
+        else reject(error)
+      }
+      for (const worker of this.workers) {
+        const feed = (): void => {
+          if (next < total) send(worker, next++)
+        }
+        const onMessage = (reply: WorkerReply): void => {
+          try {
+            receive(reply)
+          } catch (e) {
+            finish(e instanceof Error ? e : new Error(String(e)))
+            return
+          }
+          done++
+          if (done === total) finish()
+          else feed()
+        }
+        const onError = (e: Error): void => finish(e)
+        const onExit = (code: number): void => {
+          if (done < total) finish(new Error(`linkage worker stopped with code ${code}`))
+        }
+        worker.on('message', onMessage)
+        worker.on('error', onError)
+        worker.on('exit', onExit)
+        cleanups.push(() => {
+          worker.off('message', onMessage)
+          worker.off('error', onError)
+          worker.off('exit', onExit)
+        })
+        feed()
+      }
+    })
+  }
+}
+
+/**
  * Comparison vectors for every pair (a[k], b[k]), FIELD_COUNT level codes each; `workers` = 0
  * computes them on this thread.
  *
  * @example const levels = await compareAllPairs(prepared, a, b, 2)
  */
 export async function compareAllPairs(prepared: PreparedRecords, a: Int32Array, b: Int32Array, workers: number): Promise<Uint8Array> {
-  const total = a.length
-  if (workers <= 0 || total === 0) return compareRange(new CompareContext(prepared), a, b, 0, total)
-  const out = new Uint8Array(total * FIELD_COUNT)
-  const columns = columnsOf(prepared)
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./compare-worker.js', import.meta.url), { workerData: columns }))
-  let next = 0
+  if (workers <= 0 || a.length === 0) return compareRange(new CompareContext(prepared), a, b, 0, a.length)
+  const pool = new LinkagePool(prepared, workers)
   try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              if (next >= total) {
-                resolve()
-                return
-              }
-              const start = next
-              const end = Math.min(total, start + CHUNK)
-              next = end
-              worker.postMessage({ id: start, a: a.slice(start, end), b: b.slice(start, end) })
-            }
-            worker.on('message', (reply: ChunkReply) => {
-              out.set(reply.levels, reply.id * FIELD_COUNT)
-              send()
-            })
-            worker.on('error', reject)
-            worker.on('exit', (code) => {
-              if (code !== 0 && next < total) reject(new Error(`comparison worker stopped with code ${code}`))
-            })
-            send()
-          }),
-      ),
-    )
+    return await pool.compare(a, b)
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()))
+    await pool.close()
   }
-  return out
 }

@@ -42,6 +42,11 @@ export interface PreparedColumns {
   readonly tokenSkeleton: readonly string[]
   readonly tokenScript: Uint8Array
   readonly tokenSkeletonId: Int32Array
+  /**
+   * Per token id: id of its skeleton without the initial-vowel mark, for blocking only (Brahim and
+   * Ibrahim must meet in a block; the comparison then weighs the difference).
+   */
+  readonly tokenBlockId: Int32Array
 }
 
 /** Prepared records: the columns plus what only the main thread needs. */
@@ -50,11 +55,6 @@ export interface PreparedRecords extends PreparedColumns {
   readonly listNames: readonly string[]
   /** Records with each name key, as a fraction of all records (term frequency). */
   readonly nameKeyFrequency: Float64Array
-  /**
-   * Per token id: id of its skeleton without the initial-vowel mark, for blocking only (Brahim and
-   * Ibrahim must meet in a block; the comparison then weighs the difference).
-   */
-  readonly tokenBlockId: Int32Array
   readonly skeletonCount: number
   readonly placeCount: number
   readonly warnings: string[]
