@@ -6,38 +6,14 @@
 // Also shows how time grows with the number of lists and with the truncation level K.
 // Pass --quick for a short smoke run (fewer repetitions and sweeps).
 import { machineLine, peakRssMiB } from './_machine.js'
-import { CaptureHistories, LcmcrSampler, Rng, estimateLcmcr, historiesFromRows, selectLoglinear } from '../src/estimate/index.js'
+import { CaptureHistories, LcmcrSampler, estimateLcmcr, historiesFromRows, selectLoglinear, syntheticHistories } from '../src/estimate/index.js'
 
 const quick = process.argv.includes('--quick')
 const R_SECONDS: readonly [number, number] = [2.0, 2.5]
 
-/**
- * Seeded synthetic population: `total` people in latent classes (shares `weights`), list j
- * recording a class-c person with probability capture[c][j]; people on no list are dropped.
- */
-function synthetic(total: number, weights: readonly number[], capture: readonly (readonly number[])[], seed: number): CaptureHistories {
-  const rng = new Rng(seed)
-  const j = capture[0]!.length
-  const counts = new Map<number, number>()
-  const cum: number[] = []
-  let acc = 0
-  for (const w of weights) cum.push((acc += w))
-  for (let i = 0; i < total; i++) {
-    const u = rng.uniform() * acc
-    let c = cum.findIndex((x) => u < x)
-    if (c < 0) c = weights.length - 1
-    let mask = 0
-    for (let b = 0; b < j; b++) if (rng.uniform() < capture[c]![b]!) mask |= 1 << b
-    if (mask !== 0) counts.set(mask, (counts.get(mask) ?? 0) + 1)
-  }
-  const lists = Array.from({ length: j }, (_, b) => `L${b + 1}`)
-  const rows = [...counts].map(([mask, count]) => ({ history: Array.from({ length: j }, (_, b) => (mask & (1 << b) ? '1' : '0')).join(''), count }))
-  return historiesFromRows(lists, rows)
-}
-
 /** The benchmark's 4-list population: 6,200 people in three classes, ~4,400 observed. */
 function fourLists(seed = 2024): CaptureHistories {
-  return synthetic(
+  return syntheticHistories(
     6200,
     [0.5, 0.3, 0.2],
     [
@@ -52,7 +28,7 @@ function fourLists(seed = 2024): CaptureHistories {
 /** J-list population for the scaling table (capture probabilities vary by list and class). */
 function jLists(j: number, seed: number): CaptureHistories {
   const caps = [0, 1].map((c) => Array.from({ length: j }, (_, b) => (c === 0 ? 0.35 + 0.05 * (b % 3) : 0.1 + 0.03 * (b % 4))))
-  return synthetic(7000, [0.6, 0.4], caps, seed)
+  return syntheticHistories(7000, [0.6, 0.4], caps, seed)
 }
 
 /** Wall-clock seconds of fn; the CPU seconds it used go to lastCpu (on a shared machine the

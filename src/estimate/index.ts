@@ -36,3 +36,6 @@ export { SPARSE_OVERLAP, estimateStratified } from './stratified.js'
 export type { StratifiedMethod, StratifiedResult, StratifiedTotal, StratumInput, StratumResult } from './stratified.js'
 
 export { Rng } from './rng.js'
+
+// Published tables and a seeded synthetic population, for tests and benchmarks.
+export { darrochTable, diabetesTable, hivTable, syntheticHistories } from './testdata.js'
