@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { estimateFromDatabase, importList, linkDatabase, verifyAudit } from '../src/app/index.js'
 import { buildServer } from '../src/server/index.js'
-import { openStore } from '../src/store/index.js'
+import { testBackends } from './helpers/backends.js'
 import { generateSyntheticLists } from '../src/linkage/index.js'
 
 const BIN = join(process.cwd(), 'bin', 'tally.js')
@@ -25,7 +25,7 @@ function tally(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
-test('lists imported, linked, reviewed and estimated in the database', async () => {
+for (const backend of testBackends()) test(`lists imported, linked, reviewed and estimated in the database (${backend.name})`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tally-link-'))
   const { records, truth } = generateSyntheticLists(1200, 11)
   const byList = new Map<string, string[]>()
@@ -36,7 +36,7 @@ test('lists imported, linked, reviewed and estimated in the database', async () 
     byList.set(r.list, lines)
     truthOf.set(`${r.list}/${r.record_id}`, truth[i]!)
   })
-  const store = await openStore(join(dir, 't.db'))
+  const store = await backend.open()
   const ctx = { store, actor: { name: 'analyst' } }
   try {
     for (const [list, lines] of byList) {
