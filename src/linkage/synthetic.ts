@@ -9,6 +9,7 @@
 // are drawn with Zipf-like frequencies, so common names collide as in real lists.
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from './names.js'
 import type { LinkageRecord } from './types.js'
+import { seededRandom as rng } from './link.js'
 
 /** A place as a gazetteer would give it, with spellings lists use. */
 interface Place {
@@ -95,18 +96,6 @@ const RARE_FAMILIES: readonly PooledName[] = (() => {
   return out
 })()
 const RARE_SHARE = 0.4
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Zipf-like sampler over indices 0..n-1 with exponent s. */
 function zipf(n: number, s: number, random: () => number): () => number {
