@@ -12,6 +12,7 @@ const EXIT: Record<ErrorCode, number> = {
   conflict: 1,
   unauthenticated: 1,
   forbidden: 1,
+  rate_limited: 1,
   unavailable: 1,
   internal: 1,
 }

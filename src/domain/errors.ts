@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'conflict',
   'unauthenticated',
   'forbidden',
+  'rate_limited',
   'unavailable',
   'internal',
 ] as const

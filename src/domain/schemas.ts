@@ -32,6 +32,21 @@ export const Place = z.object({
 })
 export type Place = z.infer<typeof Place>
 
+// ---------------------------------------------------------------- protected fields
+
+/**
+ * Identity and contact details of witnesses, family members and source contacts, and notes about
+ * them: encrypted at rest, shown only to roles with clearance, never exported, logged or indexed.
+ */
+export const ProtectedFields = z.object({
+  /** The person's real name, where the display name is a pseudonym. */
+  identity: z.string().trim().max(1000).optional(),
+  /** Phone, address, messenger handle: how to reach them. */
+  contact: z.string().trim().max(2000).optional(),
+  notes: z.string().trim().max(20_000).optional(),
+})
+export type ProtectedFields = z.infer<typeof ProtectedFields>
+
 // ---------------------------------------------------------------- sources
 
 export const SOURCE_KINDS = [

@@ -11,6 +11,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   unauthenticated: 401,
   forbidden: 403,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 }
@@ -21,6 +22,7 @@ const TITLES: Record<ErrorCode, string> = {
   conflict: 'Conflict',
   unauthenticated: 'Sign-in required',
   forbidden: 'Not allowed',
+  rate_limited: 'Too many requests',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 }
