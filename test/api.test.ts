@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildDemo, type DemoSummary } from '../src/app/index.js'
 import { buildServer } from '../src/server/index.js'
 import type { Store } from '../src/store/index.js'
+import { bearer, tokenFor } from './helpers/auth.js'
 import { testBackends } from './helpers/backends.js'
 
 for (const backend of testBackends()) {
@@ -13,10 +14,12 @@ for (const backend of testBackends()) {
     let store: Store
     let server: FastifyInstance
     let demo: DemoSummary
+    let auth: { authorization: string }
     before(async () => {
       store = await backend.open()
-      demo = await buildDemo({ store, actor: { name: 'demo' } })
+      demo = await buildDemo({ store, actor: { name: 'demo', role: 'admin' as const } })
       server = await buildServer({ store })
+      auth = bearer(await tokenFor(store, 'admin'))
     })
     after(async () => {
       await server.close()
@@ -24,11 +27,11 @@ for (const backend of testBackends()) {
     })
 
     async function get(url: string) {
-      const r = await server.inject({ method: 'GET', url })
+      const r = await server.inject({ headers: auth, method: 'GET', url })
       return { status: r.statusCode, type: String(r.headers['content-type']), body: r.json() }
     }
     async function send(method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
-      const r = await server.inject({ method, url, payload: payload as Record<string, unknown> })
+      const r = await server.inject({ headers: auth, method, url, payload: payload as Record<string, unknown> })
       return { status: r.statusCode, type: String(r.headers['content-type']), body: r.json() }
     }
 
@@ -111,7 +114,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(date.body.issues.map((i: { path: string }) => i.path), ['body.date'])
       const query = await get('/api/v1/persons?limit=9999&dateFrom=yesterday')
       assert.deepEqual(query.body.issues.map((i: { path: string }) => i.path).sort(), ['query.dateFrom', 'query.limit'])
-      const json = await server.inject({ method: 'POST', url: '/api/v1/sources', headers: { 'content-type': 'application/json' }, payload: '{"kind":' })
+      const json = await server.inject({ method: 'POST', url: '/api/v1/sources', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"kind":' })
       assert.equal(json.statusCode, 400)
     })
 
@@ -197,10 +200,10 @@ for (const backend of testBackends()) {
     })
 
     test('the web page is served and cannot escape its folder', async () => {
-      const page = await server.inject({ method: 'GET', url: '/' })
+      const page = await server.inject({ headers: auth, method: 'GET', url: '/' })
       assert.equal(page.statusCode, 200)
       assert.match(page.body, /<title>Tally<\/title>/)
-      const escape = await server.inject({ method: 'GET', url: '/..%2Fpackage.json' })
+      const escape = await server.inject({ headers: auth, method: 'GET', url: '/..%2Fpackage.json' })
       assert.equal(escape.statusCode, 404)
     })
   })

@@ -10,7 +10,7 @@ for (const backend of testBackends()) {
     test('intact after the demo, broken at the first altered event after tampering', async () => {
       const store = await backend.open()
       try {
-        await buildDemo({ store, actor: { name: 'demo' } })
+        await buildDemo({ store, actor: { name: 'demo', role: 'admin' as const } })
         const intact = await verifyAudit(store)
         assert.equal(intact.kind, 'intact')
         assert.ok(intact.kind === 'intact' && intact.events >= 30)

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -46,9 +46,16 @@ test('init creates a workspace and is idempotent', () => {
   const first = tally('init', '--db', db)
   assert.equal(first.code, 0, first.stderr)
   assert.match(first.stdout, /Created SQLite workspace/)
+  // The data key beside the database, readable by its owner only; the first admin with a generated password.
+  const keyFile = db.replace(/\.db$/, '.key')
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600)
+  assert.match(first.stdout, /Created administrator "admin" with password [a-z2-9-]{30,}/)
+  const key = readFileSync(keyFile, 'utf8')
   const again = tally('init', '--db', db)
   assert.equal(again.code, 0)
   assert.match(again.stdout, /Updated SQLite workspace/)
+  assert.doesNotMatch(again.stdout, /administrator/)
+  assert.equal(readFileSync(keyFile, 'utf8'), key, 'the key file is never overwritten')
 })
 
 test('demo builds the seed workspace and its audit chain verifies', () => {
@@ -145,6 +152,10 @@ test('bad flags exit 2 with an error line', () => {
 
 test('serve answers on the port it prints, and stops cleanly on SIGTERM', async () => {
   const db = demoDb()
+  const created = tally('token', 'create', 'reader', '--role', 'viewer', '--db', db)
+  assert.equal(created.code, 0, created.stderr)
+  const token = created.stdout.trim()
+  assert.match(token, /^tly_t_[A-Za-z0-9_-]{40,}$/)
   const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
   try {
     const line = await new Promise<string>((resolve, reject) => {
@@ -159,7 +170,9 @@ test('serve answers on the port it prints, and stops cleanly on SIGTERM', async 
     assert.ok(port, line)
     const health = await fetch(`http://127.0.0.1:${port}/healthz`)
     assert.equal(health.status, 200)
-    const stats = (await (await fetch(`http://127.0.0.1:${port}/api/v1/stats?unit=victims&type=execution&dateFrom=2014-06-25&dateTo=2014-12-25`)).json()) as { totals: { documented: number } }
+    const url = `http://127.0.0.1:${port}/api/v1/stats?unit=victims&type=execution&dateFrom=2014-06-25&dateTo=2014-12-25`
+    assert.equal((await fetch(url)).status, 401, 'the API answers nobody who has not signed in')
+    const stats = (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as { totals: { documented: number } }
     assert.equal(stats.totals.documented, 120)
   } finally {
     const exited = new Promise((resolve) => child.on('exit', resolve))

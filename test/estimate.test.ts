@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildServer } from '../src/server/index.js'
+import { bearer, tokenFor } from './helpers/auth.js'
 import { openStore } from '../src/store/index.js'
 
 const BIN = join(process.cwd(), 'bin', 'tally.js')
@@ -76,22 +77,23 @@ test('bad histories get a clear error naming the row and exit 2', () => {
 test('POST /api/v1/estimates stores a run with its parameters and input hash; GET lists it', async () => {
   const store = await openStore(':memory:')
   const server = await buildServer({ store })
+  const auth = bearer(await tokenFor(store, 'admin'))
   try {
     const rows = HIV.split('\n')
       .slice(1)
       .map((l) => l.split(','))
       .map((c) => ({ history: c.slice(0, 4).join(''), count: Number(c[4]) }))
-    const r = await server.inject({ method: 'POST', url: '/api/v1/estimates', payload: { lists: ['c1', 'c2', 'c3', 'c4'], rows, method: { method: 'loglinear', model: 'c1:c2' } } })
+    const r = await server.inject({ headers: auth, method: 'POST', url: '/api/v1/estimates', payload: { lists: ['c1', 'c2', 'c3', 'c4'], rows, method: { method: 'loglinear', model: 'c1:c2' } } })
     assert.equal(r.statusCode, 201, r.body)
     const stored = r.json() as { id: number; inputHash: string; report: { estimate: number } }
     assert.match(stored.inputHash, /^[0-9a-f]{64}$/)
-    const got = (await server.inject({ method: 'GET', url: `/api/v1/estimates/${stored.id}` })).json() as { method: string; parameters: { model: string }; result: { estimate: number } }
+    const got = (await server.inject({ headers: auth, method: 'GET', url: `/api/v1/estimates/${stored.id}` })).json() as { method: string; parameters: { model: string }; result: { estimate: number } }
     assert.equal(got.method, 'loglinear')
     assert.equal(got.parameters.model, 'c1:c2')
     assert.equal(got.result.estimate, stored.report.estimate)
-    const list = (await server.inject({ method: 'GET', url: '/api/v1/estimates' })).json() as { items: { id: number }[] }
+    const list = (await server.inject({ headers: auth, method: 'GET', url: '/api/v1/estimates' })).json() as { items: { id: number }[] }
     assert.deepEqual(list.items.map((i) => i.id), [stored.id])
-    const bad = await server.inject({ method: 'POST', url: '/api/v1/estimates', payload: { lists: ['A', 'B'], rows: [{ history: '12', count: 1 }], method: { method: 'lcmcr' } } })
+    const bad = await server.inject({ headers: auth, method: 'POST', url: '/api/v1/estimates', payload: { lists: ['A', 'B'], rows: [{ history: '12', count: 1 }], method: { method: 'lcmcr' } } })
     assert.equal(bad.statusCode, 400)
     assert.equal((bad.json() as { issues: { path: string }[] }).issues[0]?.path, 'body.rows.0.history')
   } finally {

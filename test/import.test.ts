@@ -33,7 +33,7 @@ test('good rows land, bad rows are reported by line and column, and a re-run is 
   writeFileSync(file, 'id,name,sex,age,date of death\n1,Mohammed Haddad,m,23,2014-05-02\n2,Omar Khatib,male,200,2014-05-03\n3,Ali Saleh,f,31,2014-13-45\n4,Fatima Aziz,female,40,2014\n')
   const store = await openStore(join(d, 't.db'))
   try {
-    const ctx = { store, actor: { name: 'tester' } }
+    const ctx = { store, actor: { name: 'tester', role: 'admin' as const } }
     const r = await importList(ctx, { file, list: 'VDC' })
     assert.equal(r.rowsStored, 2)
     assert.equal(r.rowsRejected, 2)
@@ -115,7 +115,7 @@ test('a list exported as CSV or JSON imports back to the same records', async ()
   const file = join(d, 'orig.csv')
   writeFileSync(file, 'N°,Nom complet,Sexe,Âge,Date du décès,Lieu\n1,"Haddad, Mohammed",m,environ 20,25/12/2014,Alep\n2,محمد عبد المجيد,ذكر,٢٣,2014-12~,حلب\n3,Fatima Aziz,f,,2013,Homs\n')
   const store = await openStore(join(d, 'rt.db'))
-  const ctx = { store, actor: { name: 'tester' } }
+  const ctx = { store, actor: { name: 'tester', role: 'admin' as const } }
   const { exportList } = await import('../src/app/index.js')
   try {
     const original = await importList(ctx, { file, list: 'Original' })

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildServer } from '../src/server/index.js'
+import { bearer, tokenFor } from './helpers/auth.js'
 import { openStore } from '../src/store/index.js'
 
 const BIN = join(process.cwd(), 'bin', 'tally.js')
@@ -54,6 +55,7 @@ test('tally ingest keeps the original bytes and their SHA-256, once; drafts wait
   assert.match(again.stdout, /already stored as document 1 \(same SHA-256\): nothing to do/)
   const store = await openStore(db)
   const server = await buildServer({ store })
+  const auth = bearer(await tokenFor(store, 'admin'))
   try {
     const doc = await store.documents.get(1)
     const bytes = readFileSync(SEED)
@@ -61,18 +63,18 @@ test('tally ingest keeps the original bytes and their SHA-256, once; drafts wait
     assert.deepEqual(Buffer.from((await store.documents.original(1)) ?? []), bytes)
     assert.equal(doc?.publishedDate, '2014-12-25')
     // Drafts are about nothing yet, so they change no grade and no count.
-    const stats = (await server.inject({ method: 'GET', url: '/api/v1/stats?unit=incidents&by=none' })).json() as { totals: { all: number } }
+    const stats = (await server.inject({ headers: auth, method: 'GET', url: '/api/v1/stats?unit=incidents&by=none' })).json() as { totals: { all: number } }
     assert.equal(stats.totals.all, 0)
-    const drafts = (await server.inject({ method: 'GET', url: '/api/v1/claims?status=draft&field=cause' })).json() as { items: { id: number; assertion: { value: string } }[] }
+    const drafts = (await server.inject({ headers: auth, method: 'GET', url: '/api/v1/claims?status=draft&field=cause' })).json() as { items: { id: number; assertion: { value: string } }[] }
     assert.ok(drafts.items.length > 0)
     const draft = drafts.items[0]!
-    const refused = await server.inject({ method: 'POST', url: `/api/v1/claims/${draft.id}/accept` })
+    const refused = await server.inject({ headers: auth, method: 'POST', url: `/api/v1/claims/${draft.id}/accept` })
     assert.equal(refused.statusCode, 400)
     assert.match((refused.json() as { detail: string }).detail, /assign a subject/)
-    const incident = (await server.inject({ method: 'POST', url: '/api/v1/incidents', payload: { type: 'execution', title: 'From the draft' } })).json() as { id: number; grade: string }
-    const accepted = await server.inject({ method: 'POST', url: `/api/v1/claims/${draft.id}/accept`, payload: { subject: { kind: 'incident', incidentId: incident.id }, credibility: 3 } })
+    const incident = (await server.inject({ headers: auth, method: 'POST', url: '/api/v1/incidents', payload: { type: 'execution', title: 'From the draft' } })).json() as { id: number; grade: string }
+    const accepted = await server.inject({ headers: auth, method: 'POST', url: `/api/v1/claims/${draft.id}/accept`, payload: { subject: { kind: 'incident', incidentId: incident.id }, credibility: 3 } })
     assert.equal(accepted.statusCode, 200, accepted.body)
-    const graded = (await server.inject({ method: 'GET', url: `/api/v1/incidents/${incident.id}` })).json() as { incident: { grade: string }; grading: { support: unknown[] } }
+    const graded = (await server.inject({ headers: auth, method: 'GET', url: `/api/v1/incidents/${incident.id}` })).json() as { incident: { grade: string }; grading: { support: unknown[] } }
     assert.equal(graded.grading.support.length, 1)
   } finally {
     await server.close()

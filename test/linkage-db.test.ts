@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { estimateFromDatabase, importList, linkDatabase, verifyAudit } from '../src/app/index.js'
 import { buildServer } from '../src/server/index.js'
+import { bearer, tokenFor } from './helpers/auth.js'
 import { testBackends } from './helpers/backends.js'
 import { generateSyntheticLists } from '../src/linkage/index.js'
 
@@ -37,7 +38,7 @@ for (const backend of testBackends()) test(`lists imported, linked, reviewed and
     truthOf.set(`${r.list}/${r.record_id}`, truth[i]!)
   })
   const store = await backend.open()
-  const ctx = { store, actor: { name: 'analyst' } }
+  const ctx = { store, actor: { name: 'analyst', role: 'admin' as const } }
   try {
     for (const [list, lines] of byList) {
       const file = join(dir, `${list}.csv`)
@@ -62,11 +63,12 @@ for (const backend of testBackends()) test(`lists imported, linked, reviewed and
 
     // The review queue, and a "different" decision that re-linking keeps.
     const server = await buildServer({ store })
-    const queue = (await server.inject({ method: 'GET', url: '/api/v1/linkage/pairs?limit=5' })).json() as { pairs: { id: number; recordA: number; recordB: number; linked: boolean; probability: number }[] }
+    const auth = bearer(await tokenFor(store, 'admin'))
+    const queue = (await server.inject({ headers: auth, method: 'GET', url: '/api/v1/linkage/pairs?limit=5' })).json() as { pairs: { id: number; recordA: number; recordB: number; linked: boolean; probability: number }[] }
     assert.ok(queue.pairs.length > 0)
-    const linkedPair = (await server.inject({ method: 'GET', url: '/api/v1/linkage/pairs?limit=500' })).json() as typeof queue
+    const linkedPair = (await server.inject({ headers: auth, method: 'GET', url: '/api/v1/linkage/pairs?limit=500' })).json() as typeof queue
     const target = linkedPair.pairs.find((p) => p.linked) ?? linkedPair.pairs[0]!
-    const decided = await server.inject({ method: 'POST', url: `/api/v1/linkage/pairs/${target.id}/decision`, payload: { decision: 'different', reason: 'different fathers named in testimony' } })
+    const decided = await server.inject({ headers: auth, method: 'POST', url: `/api/v1/linkage/pairs/${target.id}/decision`, payload: { decision: 'different', reason: 'different fathers named in testimony' } })
     assert.equal(decided.statusCode, 200, decided.body)
     await server.close()
     const again = await linkDatabase(ctx, { workers: 0 })

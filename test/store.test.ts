@@ -23,7 +23,7 @@ for (const backend of testBackends()) {
 
     test('a write stores the entity and its audit event together', async () => {
       const src = await store.write('alice', (w) =>
-        w.createSource({ kind: 'organisation', name: 'Syrian Observatory for Human Rights', reliability: 'B' }),
+        w.createSource({ kind: 'organisation', name: 'Syrian Observatory for Human Rights', reliability: 'B' }, null),
       )
       assert.equal(src.independenceGroup, 'Syrian Observatory for Human Rights')
       assert.deepEqual(await store.sources.get(src.id), src)
@@ -37,7 +37,7 @@ for (const backend of testBackends()) {
       const before = await store.audit.read(0, 100_000)
       await assert.rejects(
         store.write('bob', async (w) => {
-          await w.createSource({ kind: 'media', name: 'Half-written', reliability: 'C' })
+          await w.createSource({ kind: 'media', name: 'Half-written', reliability: 'C' }, null)
           // A document pointing at a source that does not exist violates a foreign key.
           await w.createDocument({ sourceId: 999_999, kind: 'article', title: 't', language: 'en', text: 'x' })
         }),
@@ -47,7 +47,7 @@ for (const backend of testBackends()) {
     })
 
     test('documents are identified by the SHA-256 of their bytes', async () => {
-      const src = await store.write('alice', (w) => w.createSource({ kind: 'media', name: 'Magharebia', reliability: 'C' }))
+      const src = await store.write('alice', (w) => w.createSource({ kind: 'media', name: 'Magharebia', reliability: 'C' }, null))
       const doc = await store.write('alice', (w) =>
         w.createDocument({ sourceId: src.id, kind: 'article', title: 'ISIS Kills Fleeing Fighters', language: 'en', publishedDate: '2014-12-25', text: 'abc' }),
       )
@@ -150,7 +150,7 @@ for (const backend of testBackends()) {
       const act = await store.write('alice', (w) => w.createAct({ incidentId: inc.id, kind: 'execution', personId: person.id, perpetrator: 'ISIS', involvement: 'alleged' }))
       assert.deepEqual(await store.incidents.acts(inc.id), [act])
 
-      const src = await store.write('alice', (w) => w.createSource({ kind: 'family', name: 'father of the victim', reliability: 'C' }))
+      const src = await store.write('alice', (w) => w.createSource({ kind: 'family', name: 'father of the victim', reliability: 'C' }, null))
       const doc = await store.write('alice', (w) => w.createDocument({ sourceId: src.id, kind: 'testimony', title: 'Testimony', language: 'en', text: 'ISIS just liquidated him' }))
       const input = ClaimInput.parse({
         documentId: doc.id,

@@ -8,8 +8,9 @@ import { generateSyntheticLists } from '../linkage/index.js'
 import { estimateFromDatabase } from './estimate.js'
 import { linkDatabase } from './linkage.js'
 import { importList } from './lists.js'
-import { ClaimInput, PersonInput, TallyError, type Assertion, type Claim, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
+import { ClaimInput, PersonInput, TallyError, type Assertion, type Credibility, type IncidentInput, type SourceInput } from '../domain/index.js'
 import { addClaim, listClaims, reviewClaim } from './claims.js'
+import type { ClaimView } from './protect.js'
 import type { Context } from './context.js'
 import { createAct, createIncident, createPerson, createSource, updateSource } from './records.js'
 import { ingestDocument } from './ingest.js'
@@ -264,14 +265,14 @@ export async function buildDemo(ctx: Context): Promise<DemoSummary> {
   await createAct(ctx, { incidentId: incidentIds.sohr120, kind: 'execution', victimCount: 120, perpetrator: 'ISIS', involvement: 'alleged' })
   await createAct(ctx, { incidentId: incidentIds.deathSquads, kind: 'execution', victimCount: 40, perpetrator: 'ISIS', involvement: 'alleged' })
 
-  const drafts: Claim[] = []
+  const drafts: ClaimView[] = []
   for (let cursor: string | undefined; ; ) {
     const page = await listClaims(ctx, { documentId: document.id, status: 'draft' }, { limit: 500, cursor })
     drafts.push(...page.items)
     if (!page.nextCursor) break
     cursor = page.nextCursor
   }
-  const reviewer: Context = { ...ctx, actor: { name: 'demo-reviewer' } }
+  const reviewer: Context = { ...ctx, actor: { name: 'demo-reviewer', role: 'reviewer' } }
   let fromDrafts = 0
   for (const c of CLAIMS) {
     const span = spanOf(text, c.quote)

@@ -6,6 +6,8 @@ import { basename } from 'node:path'
 import { TallyError, isEdtf, sha256Hex, type DocumentRecord, type Source, type SourceKind } from '../domain/index.js'
 import { intakeDocument, type DocumentIntake, type LanguageCode } from '../intake/index.js'
 import type { Context } from './context.js'
+import { SEAL, seal, sealFields } from './protect.js'
+import { sealDocument } from './records.js'
 
 export interface IngestOptions {
   file: string
@@ -14,6 +16,11 @@ export interface IngestOptions {
   language?: 'en' | 'fr' | 'ar'
   /** EDTF publication date, when the document does not say it (or says it without a year). */
   published?: string
+  /**
+   * Testimony that could identify its witness: text, original bytes and claim quotes are sealed,
+   * and the speakers it names become sources known by a pseudonym, their names sealed.
+   */
+  protected?: boolean
 }
 
 export interface IngestResult {
@@ -45,10 +52,10 @@ export async function extractFile(file: string, options: { language?: LanguageCo
   return intakeDocument(decode(bytes, file), { language: options.language, publishedDate: options.published })
 }
 
-async function findOrCreateSource(ctx: Context, name: string, kind: SourceKind, description: string): Promise<Source> {
+async function findOrCreateSource(ctx: Context, name: string, kind: SourceKind, description: string, sealed: string | null = null): Promise<Source> {
   const existing = await ctx.store.sources.findByName(name)
   if (existing) return existing
-  return ctx.store.write(ctx.actor.name, (w) => w.createSource({ kind, name, reliability: 'F', description }))
+  return ctx.store.write(ctx.actor.name, (w) => w.createSource({ kind, name, reliability: 'F', description }, sealed))
 }
 
 /**
@@ -74,7 +81,14 @@ export async function ingestDocument(ctx: Context, o: IngestOptions): Promise<In
   if (!o.language && extraction.language === 'und') notes.push('language not recognised: stored as en; give --lang to correct')
 
   const speakers = new Map<string, Source>()
-  for (const s of extraction.speakers) {
+  const sealedDocument = o.protected ? sealDocument(ctx, document.text, bytes) : undefined
+  for (const s of o.protected ? extraction.speakers : []) {
+    // Known to readers without clearance only as "witness N of protected testimony <hash>".
+    const name = `witness ${speakers.size + 1} of protected testimony ${sha256Hex(bytes).slice(0, 10)}`
+    const sealed = sealFields(ctx, SEAL.source, { identity: s.name, ...(s.role ? { notes: `quoted as: ${s.role}` } : {}) })
+    speakers.set(s.id, await findOrCreateSource(ctx, name, s.sourceKind ?? 'witness', 'Candidate source quoted in protected testimony; identity sealed.', sealed))
+  }
+  for (const s of o.protected ? [] : extraction.speakers) {
     const description = `Candidate source quoted in "${document.title ?? basename(o.file)}"${s.role ? `: ${s.role}` : ''}. Identity, if any, withheld until reviewed.`
     const name = s.named ? s.name : `${s.name} (${document.title ?? basename(o.file)})`
     speakers.set(s.id, await findOrCreateSource(ctx, name.slice(0, 300), s.sourceKind ?? 'witness', description))
@@ -85,17 +99,20 @@ export async function ingestDocument(ctx: Context, o: IngestOptions): Promise<In
       {
         sourceId: publisher.id,
         kind: 'article',
-        title: (document.title ?? basename(o.file)).slice(0, 1000),
+        // A protected testimony's title and author could name the witness: they are not kept in the clear.
+        title: o.protected ? `protected testimony ${sha256Hex(bytes).slice(0, 10)}` : (document.title ?? basename(o.file)).slice(0, 1000),
         language,
-        author: document.author ?? undefined,
+        author: o.protected ? undefined : (document.author ?? undefined),
         publishedDate: published,
         text: document.text,
+        protected: o.protected ?? false,
       },
       bytes,
+      sealedDocument,
     )
     for (const c of extraction.claims) {
       // Provenance that can be checked: the span is the quote, in the text stored.
-      if (doc.text.slice(c.start, c.end) !== c.quote) throw new TallyError('internal', `extraction span ${c.start}..${c.end} does not match its quote`)
+      if (document.text.slice(c.start, c.end) !== c.quote) throw new TallyError('internal', `extraction span ${c.start}..${c.end} does not match its quote`)
       await w.createClaim({
         documentId: doc.id,
         sourceId: c.speakerId === null ? publisher.id : (speakers.get(c.speakerId)?.id ?? publisher.id),
@@ -108,8 +125,9 @@ export async function ingestDocument(ctx: Context, o: IngestOptions): Promise<In
         credibility: 6,
         status: 'draft',
         extractedBy: c.extractedBy,
-        note: `event ${c.eventId} (${c.subject})${c.note ? `: ${c.note}` : ''}`,
-      })
+        // Notes are not sealed: for protected testimony they carry no words of it.
+        note: o.protected ? `event ${c.eventId}` : `event ${c.eventId} (${c.subject})${c.note ? `: ${c.note}` : ''}`,
+      }, o.protected ? seal(ctx, SEAL.claimQuote, c.quote) : null)
     }
     return doc
   })

@@ -1,5 +1,6 @@
 // Counting: documented beside reported beside all, for incidents, their victims, or persons.
 import { TallyError, type Fate, type Grade, type IncidentType, type Sex } from '../domain/index.js'
+import { DEFAULT_SUPPRESSION_THRESHOLD, PUBLISHED_ONLY } from '../security/index.js'
 import type { Stats, StatsDimension, StatsUnit } from '../store/index.js'
 import type { Context } from './context.js'
 
@@ -24,7 +25,16 @@ export interface StatsQuery {
  * @example // "120 verified cases within the last six months" of 25 December 2014:
  * await stats(ctx, { unit: 'victims', by: 'grade', type: 'execution', dateFrom: '2014-06-25', dateTo: '2014-12-31' })
  */
-export async function stats(ctx: Context, q: StatsQuery): Promise<Stats & { query: StatsQuery }> {
+/** A group too small to publish: its counts withheld, so nobody in it can be singled out. */
+export interface SuppressedGroup {
+  key: string
+  documented: null
+  reported: null
+  all: null
+  suppressed: true
+}
+
+export async function stats(ctx: Context, q: StatsQuery): Promise<(Stats | (Omit<Stats, 'groups'> & { groups: (Stats['groups'][number] | SuppressedGroup)[] })) & { query: StatsQuery }> {
   let result: Stats | null
   if (q.unit === 'persons') {
     if (q.type || q.perpetrator) throw new TallyError('bad_input', 'persons cannot be filtered by incident type or perpetrator', [{ path: q.type ? 'type' : 'perpetrator', message: 'not a person field' }])
@@ -34,5 +44,11 @@ export async function stats(ctx: Context, q: StatsQuery): Promise<Stats & { quer
     result = await ctx.store.stats.incidents(q.unit, q.by, { type: q.type, grade: q.grade, dateFrom: q.dateFrom, dateTo: q.dateTo, place: q.place, perpetrator: q.perpetrator, q: q.q })
   }
   if (result === null) throw new TallyError('bad_input', `${q.unit} cannot be counted by ${q.by}`, [{ path: 'by', message: `not a dimension of ${q.unit}` }])
+  if (PUBLISHED_ONLY[ctx.actor.role] && q.unit !== 'incidents') {
+    // The public sees counts of people only in groups of at least the export's threshold.
+    const k = DEFAULT_SUPPRESSION_THRESHOLD
+    const groups = result.groups.map((g) => (g.all > 0 && g.all < k ? { key: g.key, documented: null, reported: null, all: null, suppressed: true as const } : g))
+    return { ...result, groups, query: q }
+  }
   return { ...result, query: q }
 }

@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TallyError, type ChainCheck } from '../domain/index.js'
-import { verifyAgainstPublishedHead, verifyAuditChain } from '../security/index.js'
+import { createKeyFile, verifyAgainstPublishedHead, verifyAuditChain } from '../security/index.js'
+import { createUser } from './auth.js'
 import { DEFAULT_DB, isPostgresUrl, openStore, type Store } from '../store/index.js'
 
 /** The database to use: the --db flag, else TALLY_DB, else ./data/tally.db. */
@@ -20,14 +21,30 @@ export interface InitResult {
   location: string
   kind: 'sqlite' | 'postgres'
   existed: boolean
+  keyFile: string
+  /** False when the key file was already there (it is never overwritten). */
+  keyCreated: boolean
+  /** The first administrator, created when the workspace had no user; the password is shown once. */
+  admin: { username: string; password: string } | null
 }
 
-/** Creates the workspace database, or brings an existing one to the latest schema. */
-export async function initWorkspace(location: string): Promise<InitResult> {
+/**
+ * Creates the workspace database (or brings it to the latest schema), the data key file (mode
+ * 0600) when missing, and the first administrator, with a generated password, when there is no
+ * user yet. There are no default credentials.
+ */
+export async function initWorkspace(location: string, keyFile: string, adminName = 'admin'): Promise<InitResult> {
   const existed = !isPostgresUrl(location) && existsSync(location)
   const store = await openStore(location)
   try {
-    return { location: store.location, kind: store.kind, existed }
+    const keyCreated = !existsSync(keyFile)
+    if (keyCreated) createKeyFile(keyFile)
+    let admin: InitResult['admin'] = null
+    if ((await store.users.count()) === 0) {
+      const created = await createUser({ store, actor: { name: 'system:init', role: 'admin' } }, { username: adminName, role: 'admin' })
+      admin = { username: created.user.username, password: created.generatedPassword! }
+    }
+    return { location: store.location, kind: store.kind, existed, keyFile, keyCreated, admin }
   } finally {
     await store.close()
   }

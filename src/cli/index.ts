@@ -1,9 +1,9 @@
 // The `tally` command: thin over app/ (and server/ for `serve`). Parses flags, calls a use case,
 // prints. Errors print one line, `error: <message>`, and exit 2 for bad input, 1 for failures.
-import { rmSync, existsSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import * as app from '../app/index.js'
-import { isTallyError, TallyError, type ErrorCode } from '../domain/index.js'
+import { ROLES, Role, isTallyError, TallyError, type ErrorCode } from '../domain/index.js'
 import { buildServer } from '../server/index.js'
 
 const EXIT: Record<ErrorCode, number> = {
@@ -18,7 +18,8 @@ const EXIT: Record<ErrorCode, number> = {
 }
 
 const DEMO_DB = './data/demo.db'
-const CLI_ACTOR: app.Actor = { name: `cli:${process.env.USER ?? 'local'}` }
+// The CLI runs on the machine that holds the database (and the key file): it acts as an administrator.
+const CLI_ACTOR: app.Actor = { name: `cli:${process.env.USER ?? 'local'}`, role: 'admin' }
 
 /**
  * A progress line on stderr, redrawn in place, only when stderr is a terminal (logs and pipes
@@ -46,6 +47,22 @@ function dbOption(): Option {
   return new Option('--db <location>', 'SQLite file or postgres:// URL (default: $TALLY_DB or ./data/tally.db)')
 }
 
+function keyFileOption(): Option {
+  return new Option('--key-file <file>', 'the data key that seals protected fields (default: $TALLY_KEY_FILE, else beside a SQLite database as NAME.key)')
+}
+
+/** The use-case context of a CLI command: an administrator on the machine, with the data key when there is one. */
+function cliContext(store: app.Store, database: string, keyFlag?: string): app.Context {
+  return { store, actor: CLI_ACTOR, sealer: app.openSealer(app.resolveKeyFile(keyFlag, database)) }
+}
+
+/** A secret (password) read from standard input, never from the command line (where `ps` shows it). */
+async function readSecretFromStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+}
+
 function parsePort(value: string): number {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TallyError('bad_input', `--port must be an integer from 0 to 65535, not "${value}"`)
@@ -64,8 +81,15 @@ function parseNumber(flag: string, value: string, above: number, below: number):
   return n
 }
 
-async function serve(store: app.Store, port: number, host: string, out: (line: string) => void): Promise<void> {
-  const server = await buildServer({ store })
+interface ServeOptions {
+  sealer: app.FieldSealer | null
+  https?: { key: Buffer; cert: Buffer } | null
+  trustProxy?: boolean
+  requestsPerMinute?: number
+}
+
+async function serve(store: app.Store, port: number, host: string, out: (line: string) => void, o: ServeOptions): Promise<void> {
+  const server = await buildServer({ store, sealer: o.sealer, https: o.https ?? null, trustProxy: o.trustProxy ?? false, requestsPerMinute: o.requestsPerMinute, logger: process.env.TALLY_LOG === '1' })
   try {
     await server.listen({ port, host })
   } catch (e) {
@@ -76,7 +100,8 @@ async function serve(store: app.Store, port: number, host: string, out: (line: s
   // Build the statistics copy now rather than on the first request; serving goes on meanwhile.
   store.warmUp().catch(() => undefined)
   const address = server.addresses()[0] as { port: number } | undefined
-  out(`Tally is serving ${store.location} on http://${host === '0.0.0.0' ? 'localhost' : host}:${address?.port ?? port}  (API docs: /api/docs; stop with Ctrl-C)`)
+  out(`Tally is serving ${store.location} on ${o.https ? 'https' : 'http'}://${host === '0.0.0.0' ? 'localhost' : host}:${address?.port ?? port}  (API docs: /api/docs; stop with Ctrl-C)`)
+  if (!o.sealer) out('warning: no key file: protected fields (witness identities, marked testimony) can be neither stored nor shown')
   const stop = () => {
     server
       .close()
@@ -97,11 +122,16 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
 
   program
     .command('init')
-    .description('create the workspace database, or bring an existing one up to date')
+    .description('create the workspace database, its data key file and the first administrator (or bring an existing workspace up to date)')
     .addOption(dbOption())
-    .action(async (o: { db?: string }) => {
-      const r = await app.initWorkspace(app.resolveDatabase(o.db))
+    .addOption(keyFileOption())
+    .option('--admin <name>', 'username of the first administrator', 'admin')
+    .action(async (o: { db?: string; keyFile?: string; admin: string }) => {
+      const database = app.resolveDatabase(o.db)
+      const r = await app.initWorkspace(database, app.resolveKeyFile(o.keyFile, database), o.admin)
       out(`${r.existed ? 'Updated' : 'Created'} ${r.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} workspace at ${r.location}`)
+      out(r.keyCreated ? `Created the data key file ${r.keyFile} (mode 0600). Back it up apart from the database: without it protected fields are lost; with the database, it exposes them.` : `Data key file: ${r.keyFile}`)
+      if (r.admin) out(`Created administrator "${r.admin.username}" with password ${r.admin.password}  (shown once: write it down now)`)
     })
 
   program
@@ -109,11 +139,20 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
     .description('serve the web application and the HTTP API')
     .addOption(dbOption())
     .option('--port <port>', 'port to listen on', '8080')
-    .option('--host <host>', 'address to listen on (loopback by default: sign-in does not exist yet)', '127.0.0.1')
-    .action(async (o: { db?: string; port: string; host: string }) => {
+    .option('--host <host>', 'address to listen on (loopback by default; put TLS in front, or use --tls-cert, before opening it to a network)', '127.0.0.1')
+    .addOption(keyFileOption())
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM); session cookies are then Secure')
+    .option('--tls-key <file>', 'the certificate\'s private key (PEM)')
+    .option('--trust-proxy', 'behind a reverse proxy: take the client address and https from X-Forwarded-* headers')
+    .option('--rate-limit <perMinute>', 'requests a minute allowed to each user or token (0: no limit, for benchmarks)', '1200')
+    .action(async (o: { db?: string; port: string; host: string; keyFile?: string; tlsCert?: string; tlsKey?: string; trustProxy?: boolean; rateLimit: string }) => {
       const port = parsePort(o.port)
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      await serve(store, port, o.host, out)
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new TallyError('bad_input', '--tls-cert and --tls-key go together')
+      const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } : null
+      const database = app.resolveDatabase(o.db)
+      const sealer = app.openSealer(app.resolveKeyFile(o.keyFile, database))
+      const store = await app.openWorkspace(database)
+      await serve(store, port, o.host, out, { sealer, https, trustProxy: o.trustProxy ?? false, requestsPerMinute: parseInteger('--rate-limit', o.rateLimit, 0) })
     })
 
   program
@@ -125,11 +164,15 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (o: { db: string; serve: boolean; port: string; host: string }) => {
       const port = parsePort(o.port)
+      const keyFile = app.resolveKeyFile(undefined, o.db, {})
       if (!/^postgres/i.test(o.db) && o.db !== ':memory:') {
         for (const suffix of ['', '-wal', '-shm']) if (existsSync(o.db + suffix)) rmSync(o.db + suffix)
+        rmSync(keyFile, { force: true })
       }
+      const init = await app.initWorkspace(o.db, keyFile)
       const store = await app.openWorkspace(o.db)
-      const ctx: app.Context = { store, actor: { name: 'demo' } }
+      const sealer = app.openSealer(keyFile)
+      const ctx: app.Context = { store, actor: { name: 'demo', role: 'admin' }, sealer }
       if ((await store.sources.list({}, { limit: 1 })).items.length > 0) {
         await store.close()
         throw new TallyError('bad_input', `${store.location} is not empty: the demo needs an empty database`)
@@ -144,6 +187,7 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
         return
       }
       const base = `http://${o.host}:${port}`
+      if (init.admin) out(`Sign in at ${base}/ as "${init.admin.username}" with password ${init.admin.password}  (generated for this demo; shown once)`)
       out('Try:')
       out(`  ${base}/                                         the demo in the browser`)
       out(`  ${base}/api/v1/incidents/${summary.incidents.casablanca}                        the Casablanca case: contested`)
@@ -151,7 +195,7 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       out(`  ${base}/api/v1/estimates/${summary.lists.estimateRun}                        the estimate from the synthetic lists`)
       out(`  ${base}/api/v1/linkage/pairs                      uncertain record pairs for review`)
       out(`  ${base}/api/docs                                 the API`)
-      await serve(store, port, o.host, out)
+      await serve(store, port, o.host, out, { sealer })
     })
 
   program
@@ -204,12 +248,16 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
     .option('--source <name>', 'who published them (created if new, reliability to be judged)')
     .addOption(new Option('--lang <code>', 'language of the documents (detected otherwise)').choices(['en', 'fr', 'ar']))
     .option('--published <edtf>', 'publication date, when the document does not give it')
+    .option('--protected', 'testimony that could identify its witness: seal its text, quotes and the names it gives')
     .addOption(dbOption())
-    .action(async (files: string[], o: { source?: string; lang?: 'en' | 'fr' | 'ar'; published?: string; db?: string }) => {
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+    .addOption(keyFileOption())
+    .action(async (files: string[], o: { source?: string; lang?: 'en' | 'fr' | 'ar'; published?: string; protected?: boolean; db?: string; keyFile?: string }) => {
+      const database = app.resolveDatabase(o.db)
+      const store = await app.openWorkspace(database)
       try {
+        const ctx = cliContext(store, database, o.keyFile)
         for (const file of files) {
-          const r = await app.ingestDocument({ store, actor: CLI_ACTOR }, { file, source: o.source, language: o.lang, published: o.published })
+          const r = await app.ingestDocument(ctx, { file, source: o.source, language: o.lang, published: o.published, protected: o.protected ?? false })
           if (!r.created) out(`${file}: already stored as document ${r.document.id} (same SHA-256): nothing to do`)
           else out(`${file}: document ${r.document.id} "${r.document.title}" (${r.document.language}), ${r.drafts} draft claims for review, ${r.speakers.length} quoted speakers as candidate sources`)
           for (const n of r.notes) out(`  note: ${n}`)
@@ -439,6 +487,182 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       const store = await app.openWorkspace(app.resolveDatabase(o.db))
       try {
         out(await app.auditHead(store))
+      } finally {
+        await store.close()
+      }
+    })
+
+  const user = program.command('user').description('people who sign in, each with one role: admin, reviewer, documenter, analyst, viewer')
+  user
+    .command('add')
+    .description('add a user; the password is generated and shown once, or read from standard input with --password-stdin')
+    .argument('<name>', 'username')
+    .requiredOption('--role <role>', 'admin, reviewer, documenter, analyst or viewer')
+    .option('--password-stdin', 'read the password from standard input instead of generating one')
+    .addOption(dbOption())
+    .action(async (name: string, o: { role: string; passwordStdin?: boolean; db?: string }) => {
+      const role = Role.safeParse(o.role)
+      if (!role.success) throw new TallyError('bad_input', `--role must be one of ${ROLES.join(', ')}, not "${o.role}"`)
+      const password = o.passwordStdin ? await readSecretFromStdin() : undefined
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        const r = await app.createUser({ store, actor: CLI_ACTOR }, { username: name, role: role.data, password })
+        out(`Added ${r.user.role} "${r.user.username}"${r.generatedPassword ? ` with password ${r.generatedPassword}  (shown once)` : ''}`)
+      } finally {
+        await store.close()
+      }
+    })
+  user
+    .command('password')
+    .description('set a new password (generated, or from standard input) and end the user\'s sessions')
+    .argument('<name>', 'username')
+    .option('--password-stdin', 'read the password from standard input')
+    .addOption(dbOption())
+    .action(async (name: string, o: { passwordStdin?: boolean; db?: string }) => {
+      const password = o.passwordStdin ? await readSecretFromStdin() : undefined
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        const r = await app.setUserPassword({ store, actor: CLI_ACTOR }, name, password)
+        out(`Password of "${name}" changed${r.generatedPassword ? ` to ${r.generatedPassword}  (shown once)` : ''}; their sessions are ended`)
+      } finally {
+        await store.close()
+      }
+    })
+  for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
+    user
+      .command(verb)
+      .description(disabled ? 'stop a user from signing in, ending their sessions' : 'let a disabled user sign in again')
+      .argument('<name>', 'username')
+      .addOption(dbOption())
+      .action(async (name: string, o: { db?: string }) => {
+        const store = await app.openWorkspace(app.resolveDatabase(o.db))
+        try {
+          await app.setUserDisabled({ store, actor: CLI_ACTOR }, name, disabled)
+          out(`${name} ${disabled ? 'disabled' : 'enabled'}`)
+        } finally {
+          await store.close()
+        }
+      })
+  }
+  user
+    .command('list')
+    .addOption(dbOption())
+    .action(async (o: { db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        for (const u of await app.listUsers({ store, actor: CLI_ACTOR })) out(`${u.username}\t${u.role}${u.disabled ? '\tdisabled' : ''}`)
+      } finally {
+        await store.close()
+      }
+    })
+
+  const token = program.command('token').description('API tokens for scripts: Authorization: Bearer <token>')
+  token
+    .command('create')
+    .description('create a token scoped to a role; it is printed once and stored only as a hash')
+    .argument('<name>', 'a name saying what uses it')
+    .requiredOption('--role <role>', 'the role it acts with')
+    .option('--expires-days <days>', 'expire after this many days')
+    .addOption(dbOption())
+    .action(async (name: string, o: { role: string; expiresDays?: string; db?: string }) => {
+      const role = Role.safeParse(o.role)
+      if (!role.success) throw new TallyError('bad_input', `--role must be one of ${ROLES.join(', ')}, not "${o.role}"`)
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        const r = await app.createApiToken({ store, actor: CLI_ACTOR }, { name, role: role.data, expiresInDays: o.expiresDays === undefined ? undefined : parseInteger('--expires-days', o.expiresDays, 1) })
+        out(r.secret)
+        err(`token "${r.token.name}" (${r.token.role}) created${r.token.expiresAt ? `, expires ${r.token.expiresAt}` : ''}: the line above is shown once`)
+      } finally {
+        await store.close()
+      }
+    })
+  token
+    .command('revoke')
+    .argument('<name>', 'the token\'s name')
+    .addOption(dbOption())
+    .action(async (name: string, o: { db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        await app.revokeApiToken({ store, actor: CLI_ACTOR }, name)
+        out(`token "${name}" revoked`)
+      } finally {
+        await store.close()
+      }
+    })
+  token
+    .command('list')
+    .addOption(dbOption())
+    .action(async (o: { db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      try {
+        for (const t of await app.listApiTokens({ store, actor: CLI_ACTOR })) {
+          out(`${t.name}\t${t.role}\t${t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : 'active'}\tlast used ${t.lastUsedAt ?? 'never'}`)
+        }
+      } finally {
+        await store.close()
+      }
+    })
+
+  const key = program.command('key').description('the data key that seals protected fields')
+  key
+    .command('rotate')
+    .description('make a new key current and re-encrypt every protected value under it, while the server runs')
+    .addOption(dbOption())
+    .addOption(keyFileOption())
+    .action(async (o: { db?: string; keyFile?: string }) => {
+      const database = app.resolveDatabase(o.db)
+      const keyFile = app.resolveKeyFile(o.keyFile, database)
+      const store = await app.openWorkspace(database)
+      try {
+        const r = await app.rotateKey({ store, actor: CLI_ACTOR }, keyFile)
+        out(`New key ${r.newKeyId} is current; ${r.resealed.toLocaleString('en')} protected values re-encrypted. The previous key ${r.previousKeyId} is kept, retired: run \`tally key prune\` once every running server has picked up the new key.`)
+      } finally {
+        await store.close()
+      }
+    })
+  key
+    .command('prune')
+    .description('remove retired keys that no stored value uses')
+    .addOption(dbOption())
+    .addOption(keyFileOption())
+    .action(async (o: { db?: string; keyFile?: string }) => {
+      const database = app.resolveDatabase(o.db)
+      const store = await app.openWorkspace(database)
+      try {
+        const removed = await app.pruneKeys({ store, actor: CLI_ACTOR }, app.resolveKeyFile(o.keyFile, database))
+        out(removed.length > 0 ? `removed retired keys: ${removed.join(', ')}` : 'no retired key is unused: nothing removed')
+      } finally {
+        await store.close()
+      }
+    })
+
+  program
+    .command('export')
+    .description('write victims or incidents as CSV, JSON, GeoJSON or HXL; --public publishes documented data only, without names or free text, with small cells suppressed')
+    .addOption(new Option('--format <format>', 'output format').choices(['csv', 'json', 'geojson', 'hxl']).default('csv'))
+    .addOption(new Option('--of <what>', 'what to export').choices(['victims', 'incidents']).default('victims'))
+    .option('--public', 'the public, redacted dataset')
+    .option('--threshold <n>', 'with --public: the smallest place × month × sex cell published (default 3)')
+    .requiredOption('--out <file>', 'where to write it (written to a temporary file, renamed when complete)')
+    .addOption(dbOption())
+    .action(async (o: { format: app.ExportFormat; of: app.ExportSubject; public?: boolean; threshold?: string; out: string; db?: string }) => {
+      const store = await app.openWorkspace(app.resolveDatabase(o.db))
+      const partial = `${o.out}.partial-${process.pid}`
+      try {
+        const stream = createWriteStream(partial, { mode: 0o600 })
+        let summary: app.ExportSummary
+        try {
+          summary = await app.exportRecords({ store, actor: CLI_ACTOR }, { format: o.format, of: o.of, public: o.public ?? false, threshold: o.threshold, out: stream })
+        } finally {
+          await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())))
+        }
+        renameSync(partial, o.out)
+        out(
+          `${summary.rows.toLocaleString('en')} ${o.of} written to ${o.out}${o.public ? ` (public: ${summary.suppressedRows.toLocaleString('en')} rows in ${summary.suppressedCells.toLocaleString('en')} cells below ${summary.threshold} suppressed)` : ''}${summary.withoutCoordinates ? `; ${summary.withoutCoordinates.toLocaleString('en')} without coordinates` : ''}`,
+        )
+      } catch (e) {
+        rmSync(partial, { force: true })
+        throw e
       } finally {
         await store.close()
       }

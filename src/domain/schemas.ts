@@ -80,6 +80,8 @@ export const SourceInput = z.object({
   independenceGroup: Text(300).optional(),
   description: z.string().trim().max(5000).optional(),
   url: z.string().url().max(2000).optional(),
+  /** Encrypted at rest; shown only to roles with clearance. Omitted on update: left as it was. */
+  protected: ProtectedFields.optional(),
 })
 export type SourceInput = z.infer<typeof SourceInput>
 
@@ -93,6 +95,11 @@ export interface Source {
   url: string | null
   createdAt: string
   updatedAt: string
+  /**
+   * The protected fields as stored: sealed (AES-256-GCM), or null. The store's form only: app/
+   * replaces it with `protected` for readers with clearance and drops it for everyone else.
+   */
+  sealed: string | null
 }
 
 // ---------------------------------------------------------------- documents
@@ -114,6 +121,11 @@ export const DocumentInput = z.object({
   url: z.string().url().max(2000).optional(),
   /** Clean text: what claims' spans point into. */
   text: z.string().min(1).max(5_000_000),
+  /**
+   * Testimony whose text could identify the witness: its text, original bytes and the quotes of
+   * claims on it are encrypted at rest and shown only to roles with clearance.
+   */
+  protected: z.boolean().optional(),
 })
 export type DocumentInput = z.infer<typeof DocumentInput>
 
@@ -131,6 +143,8 @@ export interface DocumentRecord {
   /** SHA-256 (hex) of the original bytes as received. */
   sha256: string
   createdAt: string
+  /** Protected testimony: `text` is empty in the store's form; app/ reveals it to cleared roles. */
+  protected: boolean
 }
 
 // ---------------------------------------------------------------- incidents, acts, persons
@@ -289,6 +303,8 @@ export const PersonInput = z
     placeOfDeath: Place.optional(),
     cause: Cause.optional(),
     incidentIds: z.array(z.number().int().positive()).max(1000).default([]),
+    /** The family's identity and contact, and notes: encrypted at rest, for roles with clearance. */
+    protected: ProtectedFields.optional(),
   })
   .refine((p) => p.ageMin === undefined || p.ageMax === undefined || p.ageMin <= p.ageMax, {
     message: 'ageMin must not exceed ageMax',
@@ -314,6 +330,8 @@ export interface Person {
   placeOfDeath: Place | null
   cause: Cause | null
   incidentIds: number[]
+  /** Sealed protected fields (the store's form; see Source.sealed). */
+  sealed: string | null
   /** Grade derived from accepted claims about the person (and their incidents' grades). */
   grade: Grade
   createdAt: string
@@ -396,6 +414,8 @@ export interface Claim {
   start: number
   end: number
   quote: string
+  /** For a claim on a protected document: the quote sealed, and `quote` empty (the store's form). */
+  sealedQuote: string | null
   subject: ClaimSubject
   assertion: Assertion
   credibility: Credibility

@@ -3,12 +3,17 @@
 import { readFile } from 'node:fs/promises'
 import { join, normalize } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
-import { packageRoot, type Actor, type Store } from '../app/index.js'
+import { packageRoot, type FieldSealer, type Store } from '../app/index.js'
+import { contextOf, installAuth, type RouteAccessTable } from './auth.js'
 import { installProblemHandlers } from './problems.js'
 import type { ServerDeps } from './deps.js'
+import { sessionRoutes } from './routes/session.js'
 import { claimRoutes } from './routes/claims.js'
 import { recordRoutes } from './routes/records.js'
 import { statsRoutes } from './routes/stats.js'
@@ -17,13 +22,24 @@ import { linkageRoutes } from './routes/linkage.js'
 
 export interface ServerOptions {
   store: Store
-  /** Fastify's logger; off in tests. */
+  /** Seals and opens protected fields; without it they can be neither stored nor shown. */
+  sealer?: FieldSealer | null
+  /** Fastify's logger; off in tests. Request bodies and headers are never logged. */
   logger?: boolean
+  /** Requests per minute per signed-in user or token (default 1,200; 0 turns rate limiting off). */
+  requestsPerMinute?: number
+  /** Trust X-Forwarded-* from a reverse proxy (for the client address and https). */
+  trustProxy?: boolean
+  /** Serve HTTPS directly (session cookies are then marked Secure). */
+  https?: { key: Buffer; cert: Buffer } | null
 }
 
-// Until sign-in exists (issue 6), API writes are recorded under this name and the server listens
-// on loopback only by default.
-const LOCAL_ACTOR: Actor = { name: 'local-api' }
+export const DEFAULT_REQUESTS_PER_MINUTE = 1200
+/** Requests per minute per address from callers not signed in. */
+const ANONYMOUS_REQUESTS_PER_MINUTE = 300
+
+/** A built server, with the access every API route declared (read by the role × route test). */
+export type TallyServer = FastifyInstance & { routeAccess: RouteAccessTable }
 
 const STATIC_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,11 +53,39 @@ const STATIC_TYPES: Record<string, string> = {
  *
  * @example const server = await buildServer({ store }); await server.listen({ port: 8080, host: '127.0.0.1' })
  */
-export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 10 * 1024 * 1024 }).withTypeProvider<ZodTypeProvider>()
+export async function buildServer(options: ServerOptions): Promise<TallyServer> {
+  const app = Fastify({
+    // The default serialisers log method, URL and status only: never bodies, cookies or headers.
+    logger: options.logger ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.https ? { https: options.https } : {}),
+  }).withTypeProvider<ZodTypeProvider>()
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   installProblemHandlers(app)
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"] },
+    },
+    // HSTS only means something over TLS; a plain-HTTP loopback server must not claim it.
+    hsts: options.https ? { maxAge: 31_536_000 } : false,
+  })
+  await app.register(cookie)
+  const routeAccess: RouteAccessTable = new Map()
+  installAuth(app, options.store, routeAccess)
+  const perMinute = options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE
+  if (perMinute > 0) {
+    // After authentication, so that each signed-in user or token has its own allowance, and
+    // anonymous callers (sign-in, the public pages) share one per address.
+    await app.register(rateLimit, {
+      hook: 'preHandler',
+      timeWindow: 60_000,
+      max: (req) => (req.principal ? perMinute : Math.min(perMinute, ANONYMOUS_REQUESTS_PER_MINUTE)),
+      keyGenerator: (req) => (req.principal ? `${req.principal.kind}:${req.principal.actor.name}` : `ip:${req.ip}`),
+    })
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -49,12 +93,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     transform: jsonSchemaTransform,
   })
-  await app.register(swaggerUi, { routePrefix: '/api/docs' })
+  // The documentation page ships its own script: swagger-ui sets a CSP allowing exactly it.
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true })
 
-  const deps: ServerDeps = { context: () => ({ store: options.store, actor: LOCAL_ACTOR }) }
+  const sealer = options.sealer ?? null
+  const deps: ServerDeps = { context: (req) => contextOf(options.store, sealer, req) }
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', database: options.store.kind }))
   await app.register(
     async (api) => {
+      await api.register(sessionRoutes(deps, options.store))
       await api.register(recordRoutes(deps))
       await api.register(claimRoutes(deps))
       await api.register(statsRoutes(deps))
@@ -76,5 +123,5 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return reply.callNotFound()
     }
   })
-  return app
+  return Object.assign(app, { routeAccess }) as unknown as TallyServer
 }

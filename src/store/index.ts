@@ -21,6 +21,8 @@ export type { LinkagePair, LinkageRun, MatchDecision, RecordForLinkage } from '.
 export { STATS_DIMENSIONS, type Stats, type StatsDimension, type StatsRow, type StatsUnit } from './repos/stats.js'
 export { personRow } from './repos/persons.js'
 export { redactUrl }
+export { SEALED_COLUMNS, type SealedColumn, type SealedRow, type SealedTable } from './repos/sealed.js'
+export type { ApiToken, UserCredentials } from './repos/users.js'
 
 /** The default database when neither --db nor TALLY_DB says otherwise. */
 export const DEFAULT_DB = './data/tally.db'

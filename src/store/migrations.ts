@@ -279,10 +279,52 @@ function initial(kind: BackendKind): Migration {
   }
 }
 
+/**
+ * Sign-in and protected fields: sessions and API tokens (stored as SHA-256 of the secret, never
+ * the secret), lock-out counters, and the columns that hold sealed (AES-256-GCM) values.
+ */
+function security(kind: BackendKind): Migration {
+  return {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('app_user').addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await db.schema.alterTable('app_user').addColumn('locked_until', 'text').execute()
+      await db.schema.alterTable('app_user').addColumn('password_changed_at', 'text').execute()
+      await db.schema.alterTable('source').addColumn('protected_data', 'text').execute()
+      await db.schema.alterTable('person').addColumn('protected_data', 'text').execute()
+      // A protected document keeps its text and original bytes sealed in these columns instead.
+      await db.schema.alterTable('document').addColumn('protected', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await db.schema.alterTable('document').addColumn('protected_text', 'text').execute()
+      await db.schema.alterTable('document').addColumn('protected_original', 'text').execute()
+      await db.schema.alterTable('claim').addColumn('protected_quote', 'text').execute()
+
+      await withId(kind, db.schema.createTable('app_session'))
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('app_user.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('app_session_user').on('app_session').column('user_id').execute()
+
+      await withId(kind, db.schema.createTable('api_token'))
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .execute()
+    },
+  }
+}
+
 /** Every migration, in order. Names sort in the order they apply. */
 export function migrationsFor(kind: BackendKind): Record<string, Migration> {
   return {
     '0001_initial': initial(kind),
+    '0002_security': security(kind),
   }
 }
 

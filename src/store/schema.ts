@@ -4,6 +4,8 @@
 import type { ColumnType, Generated } from 'kysely'
 
 type Id = Generated<number>
+/** A sealed (encrypted) value: optional on insert, null when absent. */
+type Sealed = ColumnType<string | null, string | null | undefined, string | null>
 
 export interface SourceTable {
   id: Id
@@ -15,6 +17,8 @@ export interface SourceTable {
   url: string | null
   created_at: string
   updated_at: string
+  /** Sealed ProtectedFields (AES-256-GCM, see src/security/keyring.ts), or null. */
+  protected_data: Sealed
 }
 
 export interface DocumentTable {
@@ -33,6 +37,10 @@ export interface DocumentTable {
   sha256: string
   original: Uint8Array | null
   created_at: string
+  /** 1 for testimony marked protected: `text` is empty and the text and original bytes are sealed. */
+  protected: ColumnType<number, number | undefined, number>
+  protected_text: Sealed
+  protected_original: Sealed
 }
 
 /** Columns of a place, flattened with a prefix, so places filter and group in SQL. */
@@ -82,6 +90,8 @@ export interface ActTable {
 
 export interface PersonTable extends PlaceColumns {
   id: Id
+  /** Sealed ProtectedFields about the family (identity, contact, notes), or null. */
+  protected_data: Sealed
   name: string
   name_variants: string
   sex: string
@@ -113,6 +123,8 @@ export interface ClaimTable {
   span_start: number
   span_end: number
   quote: string
+  /** For a claim on a protected document: the quote sealed here, and `quote` left empty. */
+  protected_quote: Sealed
   subject_kind: string
   subject_id: number | null
   field: string
@@ -237,6 +249,30 @@ export interface AppUserTable {
   password_hash: string | null
   disabled: number
   created_at: string
+  failed_logins: ColumnType<number, number | undefined, number>
+  locked_until: string | null
+  password_changed_at: string | null
+}
+
+export interface AppSessionTable {
+  id: Id
+  token_hash: string
+  user_id: number
+  created_at: string
+  expires_at: string
+  last_seen_at: string
+}
+
+export interface ApiTokenTable {
+  id: Id
+  name: string
+  role: string
+  token_hash: string
+  created_by: string
+  created_at: string
+  expires_at: string | null
+  revoked_at: string | null
+  last_used_at: string | null
 }
 
 export interface AuditEventTable {
@@ -268,5 +304,7 @@ export interface Database {
   match_decision: MatchDecisionTable
   estimate_run: EstimateRunTable
   app_user: AppUserTable
+  app_session: AppSessionTable
+  api_token: ApiTokenTable
   audit_event: AuditEventTable
 }

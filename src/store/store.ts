@@ -32,6 +32,7 @@ import * as sources from './repos/sources.js'
 import * as stats from './repos/stats.js'
 import { PersonFacts } from './repos/person-facts.js'
 import * as users from './repos/users.js'
+import { sealedPage, type SealedColumn } from './repos/sealed.js'
 
 /**
  * Every read, over one Kysely handle: the store's for ordinary reads, a transaction's inside
@@ -47,6 +48,8 @@ export class Reader {
   }
   readonly documents = {
     get: (id: number) => documents.getDocument(this.db, id),
+    sealed: (id: number) => documents.getSealedDocument(this.db, id),
+    protectedIds: () => documents.protectedDocumentIds(this.db),
     findBySha256: (sha: string) => documents.findDocumentBySha256(this.db, sha),
     original: (id: number) => documents.getDocumentOriginal(this.db, id),
     altered: () => documents.alteredDocuments(this.db),
@@ -90,7 +93,18 @@ export class Reader {
   }
   readonly users = {
     byName: (username: string) => users.getUserByName(this.db, username),
+    byId: (id: number) => users.getUserById(this.db, id),
+    credentials: (username: string) => users.getCredentials(this.db, username),
     all: () => users.listUsers(this.db),
+    count: () => users.countUsers(this.db),
+    session: (tokenHash: string) => users.findSession(this.db, tokenHash),
+    token: (tokenHash: string) => users.findApiToken(this.db, tokenHash),
+    tokenByName: (name: string) => users.getApiTokenByName(this.db, name),
+    tokens: () => users.listApiTokens(this.db),
+  }
+  /** Every sealed value, page by page, for key rotation: which key each was sealed with. */
+  readonly sealed = {
+    page: (table: SealedColumn['table'], afterId: number, limit: number) => sealedPage(this.db, table, afterId, limit),
   }
   readonly stats = {
     incidents: (unit: 'incidents' | 'victims', by: stats.StatsDimension, f: incidents.IncidentFilter) => stats.incidentStats(this.db, unit, by, f),
@@ -139,20 +153,20 @@ export class Writer {
     return this.audit.append({ action, entityType, entityId, change: null, digest: digestOfRows(rows, header) })
   }
 
-  async createSource(input: SourceInput) {
-    const s = await sources.insertSource(this.trx, input)
+  async createSource(input: SourceInput, sealed: string | null) {
+    const s = await sources.insertSource(this.trx, input, sealed)
     await this.record('source.create', 'source', s.id, s)
     return s
   }
 
-  async updateSource(id: number, input: SourceInput) {
-    const s = await sources.updateSource(this.trx, id, input)
+  async updateSource(id: number, input: SourceInput, sealed: string | null | undefined) {
+    const s = await sources.updateSource(this.trx, id, input, sealed)
     if (s) await this.record('source.update', 'source', id, s)
     return s
   }
 
-  async createDocument(input: DocumentInput, original?: Uint8Array) {
-    const d = await documents.insertDocument(this.trx, input, original)
+  async createDocument(input: DocumentInput, original?: Uint8Array, sealed?: { text: string; original: string }) {
+    const d = await documents.insertDocument(this.trx, input, original, sealed)
     await this.record('document.create', 'document', d.id, d)
     return d
   }
@@ -187,14 +201,14 @@ export class Writer {
     return a
   }
 
-  async createPerson(input: PersonInputParsed, grade: Grade) {
-    const p = await persons.insertPerson(this.trx, input, grade)
+  async createPerson(input: PersonInputParsed, grade: Grade, sealed: string | null = null) {
+    const p = await persons.insertPerson(this.trx, input, grade, sealed)
     await this.record('person.create', 'person', p.id, p)
     return p
   }
 
-  async updatePerson(id: number, input: PersonInputParsed) {
-    const p = await persons.updatePerson(this.trx, id, input)
+  async updatePerson(id: number, input: PersonInputParsed, sealed: string | null | undefined) {
+    const p = await persons.updatePerson(this.trx, id, input, sealed)
     if (p) await this.record('person.update', 'person', id, p)
     return p
   }
@@ -211,14 +225,14 @@ export class Writer {
     return ids
   }
 
-  async createClaim(input: ClaimInputParsed & { sourceId: number }) {
-    const c = await claims.insertClaim(this.trx, input)
+  async createClaim(input: ClaimInputParsed & { sourceId: number }, sealedQuote: string | null = null) {
+    const c = await claims.insertClaim(this.trx, input, sealedQuote)
     await this.record('claim.create', 'claim', c.id, c)
     return c
   }
 
-  async updateClaim(id: number, input: ClaimInputParsed & { sourceId: number }) {
-    const c = await claims.updateClaim(this.trx, id, input)
+  async updateClaim(id: number, input: ClaimInputParsed & { sourceId: number }, sealedQuote: string | null = null) {
+    const c = await claims.updateClaim(this.trx, id, input, sealedQuote)
     if (c) await this.record(`claim.${input.status === 'draft' ? 'update' : statusVerb(input.status)}`, 'claim', id, c)
     return c
   }
@@ -305,6 +319,66 @@ export class Writer {
     // The password hash is not part of the recorded change.
     await this.record('user.create', 'user', u.id, u)
     return u
+  }
+
+  async setUserPassword(id: number, passwordHash: string) {
+    await users.setUserPassword(this.trx, id, passwordHash)
+    await users.deleteSessionsOf(this.trx, id)
+    await this.record('user.password', 'user', id, { passwordChanged: true })
+  }
+
+  async setUserDisabled(id: number, disabled: boolean) {
+    const u = await users.setUserDisabled(this.trx, id, disabled)
+    if (u && disabled) await users.deleteSessionsOf(this.trx, id)
+    if (u) await this.record(disabled ? 'user.disable' : 'user.enable', 'user', id, u)
+    return u
+  }
+
+  /** A failed sign-in (and the lock-out it may start) is a change to the user: audited. */
+  async recordLoginFailure(id: number, failedLogins: number, lockedUntil: string | null) {
+    await users.setLoginFailures(this.trx, id, failedLogins, lockedUntil)
+    await this.record(lockedUntil ? 'user.locked' : 'user.login_failed', 'user', id, { failedLogins, lockedUntil })
+  }
+
+  async createSession(tokenHash: string, userId: number, expiresAt: string) {
+    await users.deleteExpiredSessions(this.trx, new Date().toISOString())
+    await users.setLoginFailures(this.trx, userId, 0, null)
+    const id = await users.insertSession(this.trx, tokenHash, userId, expiresAt)
+    await this.record('session.create', 'user', userId, { session: id, expiresAt })
+    return id
+  }
+
+  /** Extends a session on use; not audited (it changes no record). */
+  touchSession(id: number, lastSeenAt: string, expiresAt: string) {
+    return users.touchSession(this.trx, id, lastSeenAt, expiresAt)
+  }
+
+  async deleteSession(id: number, userId: number) {
+    await users.deleteSession(this.trx, id)
+    await this.record('session.delete', 'user', userId, { session: id })
+  }
+
+  async createApiToken(t: { name: string; role: Role; tokenHash: string; expiresAt: string | null }) {
+    const token = await users.insertApiToken(this.trx, { ...t, createdBy: this.actor })
+    await this.record('token.create', 'api_token', token.id, token)
+    return token
+  }
+
+  async revokeApiToken(id: number) {
+    const token = await users.revokeApiToken(this.trx, id)
+    if (token) await this.record('token.revoke', 'api_token', id, token)
+    return token
+  }
+
+  /** Records when a token was last used; not audited (it changes no record). */
+  touchApiToken(id: number, at: string) {
+    return users.touchApiToken(this.trx, id, at)
+  }
+
+  /** Replaces sealed values re-encrypted under a new key: one audit event a batch, digesting the new values. */
+  async resealRows(table: SealedColumn['table'], rows: { id: number; values: Partial<Record<SealedColumn['column'], string | null>> }[]) {
+    for (const r of rows) await this.trx.updateTable(table).set(r.values as never).where('id', '=', r.id).execute()
+    if (rows.length > 0) await this.recordRows('key.reseal', table, `${rows[0]!.id}..${rows[rows.length - 1]!.id}`, null, rows)
   }
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import * as app from '../../app/index.js'
 import { Assertion, ClaimInput, ClaimStatus, ClaimSubject, Credibility } from '../../domain/index.js'
-import type { ServerDeps } from '../deps.js'
+import { need, type ServerDeps } from '../deps.js'
 import { Paging } from './records.js'
 
 const Id = z.object({ id: z.coerce.number().int().positive() })
@@ -25,7 +25,7 @@ export function claimRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (r) => {
     r.get(
       '/claims',
-      {
+      { config: need('claim:read'),
         schema: {
           tags: ['claims'],
           querystring: Paging.extend({
@@ -43,13 +43,13 @@ export function claimRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
         return app.listClaims(deps.context(req), { ...rest, field: field as Assertion['field'] | undefined }, { limit, cursor })
       },
     )
-    r.get('/claims/:id', { schema: { tags: ['claims'], params: Id } }, async (req) => app.getClaim(deps.context(req), req.params.id))
-    r.post('/claims', { schema: { tags: ['claims'], body: ClaimInput } }, async (req, reply) => reply.status(201).send(await app.addClaim(deps.context(req), req.body)))
-    r.put('/claims/:id', { schema: { tags: ['claims'], params: Id, body: ClaimInput } }, async (req) => app.editClaim(deps.context(req), req.params.id, req.body))
-    r.post('/claims/:id/accept', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
+    r.get('/claims/:id', { config: need('claim:read'), schema: { tags: ['claims'], params: Id } }, async (req) => app.getClaim(deps.context(req), req.params.id))
+    r.post('/claims', { config: need('claim:write'), schema: { tags: ['claims'], body: ClaimInput } }, async (req, reply) => reply.status(201).send(await app.addClaim(deps.context(req), req.body)))
+    r.put('/claims/:id', { config: need('claim:write'), schema: { tags: ['claims'], params: Id, body: ClaimInput } }, async (req) => app.editClaim(deps.context(req), req.params.id, req.body))
+    r.post('/claims/:id/accept', { config: need('claim:review'), schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
       app.reviewClaim(deps.context(req), req.params.id, 'accepted', req.body ?? {}),
     )
-    r.post('/claims/:id/reject', { schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
+    r.post('/claims/:id/reject', { config: need('claim:review'), schema: { tags: ['claims'], params: Id, body: ReviewEdits.nullish() } }, async (req) =>
       app.reviewClaim(deps.context(req), req.params.id, 'rejected', req.body ?? {}),
     )
   }

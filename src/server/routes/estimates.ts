@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import * as app from '../../app/index.js'
-import type { ServerDeps } from '../deps.js'
+import { need, type ServerDeps } from '../deps.js'
 import { Paging } from './records.js'
 
 const Id = z.object({ id: z.coerce.number().int().positive() })
@@ -32,12 +32,12 @@ export function estimateRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (r) => {
     r.get(
       '/report',
-      { schema: { tags: ['stats'], description: 'Documented, reported and estimated, side by side.' } },
+      { config: need('report:read'), schema: { tags: ['stats'], description: 'Documented, reported and estimated, side by side.' } },
       async (req) => app.threeNumbers(deps.context(req)),
     )
-    r.get('/estimates', { schema: { tags: ['estimates'], querystring: Paging } }, async (req) => app.listEstimates(deps.context(req), req.query.limit, req.query.cursor))
-    r.get('/estimates/:id', { schema: { tags: ['estimates'], params: Id } }, async (req) => app.getEstimate(deps.context(req), req.params.id))
-    r.post('/estimates', { schema: { tags: ['estimates'], body: EstimateBody } }, async (req, reply) => {
+    r.get('/estimates', { config: need('estimate:read'), schema: { tags: ['estimates'], querystring: Paging } }, async (req) => app.listEstimates(deps.context(req), req.query.limit, req.query.cursor))
+    r.get('/estimates/:id', { config: need('estimate:read'), schema: { tags: ['estimates'], params: Id } }, async (req) => app.getEstimate(deps.context(req), req.params.id))
+    r.post('/estimates', { config: need('estimate:run'), schema: { tags: ['estimates'], body: EstimateBody } }, async (req, reply) => {
       const h = app.historiesFromTable(req.body.lists, req.body.rows)
       const stored = await app.estimateAndStore(deps.context(req), h, req.body.method)
       return reply.status(201).send(stored)

@@ -3,17 +3,17 @@
 import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import * as app from '../../app/index.js'
-import type { ServerDeps } from '../deps.js'
+import { need, type ServerDeps } from '../deps.js'
 import { Paging } from './records.js'
 
 const Id = z.object({ id: z.coerce.number().int().positive() })
 
 export function linkageRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (r) => {
-    r.get('/linkage/runs', { schema: { tags: ['linkage'], querystring: Paging } }, async (req) => app.listLinkageRuns(deps.context(req), { limit: req.query.limit, cursor: req.query.cursor }))
+    r.get('/linkage/runs', { config: need('linkage:read'), schema: { tags: ['linkage'], querystring: Paging } }, async (req) => app.listLinkageRuns(deps.context(req), { limit: req.query.limit, cursor: req.query.cursor }))
     r.get(
       '/linkage/pairs',
-      {
+      { config: need('linkage:read'),
         schema: {
           tags: ['linkage'],
           description: 'Uncertain pairs of the latest linkage run, most informative first; undecided only unless all=true.',
@@ -24,7 +24,7 @@ export function linkageRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
     )
     r.post(
       '/linkage/pairs/:id/decision',
-      { schema: { tags: ['linkage'], params: Id, body: z.object({ decision: z.enum(['same', 'different']), reason: z.string().trim().max(2000).optional() }) } },
+      { config: need('linkage:review'), schema: { tags: ['linkage'], params: Id, body: z.object({ decision: z.enum(['same', 'different']), reason: z.string().trim().max(2000).optional() }) } },
       async (req) => app.decidePair(deps.context(req), req.params.id, req.body.decision, req.body.reason ?? null),
     )
   }

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import * as app from '../../app/index.js'
 import { Fate, Sex } from '../../domain/index.js'
-import type { ServerDeps } from '../deps.js'
+import { need, type ServerDeps } from '../deps.js'
 import { IncidentQuery } from './records.js'
 
 const StatsQuery = IncidentQuery.extend({
@@ -17,7 +17,7 @@ export function statsRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
   return async (r) => {
     r.get(
       '/stats',
-      {
+      { config: need('stats:read'),
         schema: {
           tags: ['stats'],
           description:
@@ -27,6 +27,6 @@ export function statsRoutes(deps: ServerDeps): FastifyPluginAsyncZod {
       },
       async (req) => app.stats(deps.context(req), req.query),
     )
-    r.get('/audit/verify', { schema: { tags: ['audit'] } }, async (req) => app.verifyAudit(deps.context(req).store))
+    r.get('/audit/verify', { config: need('audit:read'), schema: { tags: ['audit'] } }, async (req) => app.verifyAudit(deps.context(req).store))
   }
 }

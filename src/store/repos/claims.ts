@@ -33,6 +33,7 @@ export function toClaim(r: Selectable<ClaimTable>): Claim {
     start: Number(r.span_start),
     end: Number(r.span_end),
     quote: r.quote,
+    sealedQuote: r.protected_quote ?? null,
     subject: subjectOf(r),
     assertion: { field: r.field, value: JSON.parse(r.value_json) } as Assertion,
     credibility: Number(r.credibility) as Credibility,
@@ -90,13 +91,15 @@ export async function claimsForGrading(db: Kysely<Database>, subject: Exclude<Cl
   }))
 }
 
-function claimColumns(c: ClaimInputParsed & { sourceId: number }) {
+/** A claim on a protected document has its quote sealed (by the caller) and none in the clear. */
+function claimColumns(c: ClaimInputParsed & { sourceId: number }, sealedQuote: string | null) {
   return {
+    protected_quote: sealedQuote,
     document_id: c.documentId,
     source_id: c.sourceId,
     span_start: c.start,
     span_end: c.end,
-    quote: c.quote,
+    quote: sealedQuote === null ? c.quote : '',
     ...subjectColumns(c.subject),
     field: c.assertion.field,
     value_json: JSON.stringify(c.assertion.value),
@@ -107,20 +110,20 @@ function claimColumns(c: ClaimInputParsed & { sourceId: number }) {
   }
 }
 
-export async function insertClaim(trx: Kysely<Database>, c: ClaimInputParsed & { sourceId: number }): Promise<Claim> {
+export async function insertClaim(trx: Kysely<Database>, c: ClaimInputParsed & { sourceId: number }, sealedQuote: string | null): Promise<Claim> {
   const at = nowIso()
   const row = await trx
     .insertInto('claim')
-    .values({ ...claimColumns(c), created_at: at, updated_at: at })
+    .values({ ...claimColumns(c, sealedQuote), created_at: at, updated_at: at })
     .returningAll()
     .executeTakeFirstOrThrow()
   return toClaim(row)
 }
 
-export async function updateClaim(trx: Kysely<Database>, id: number, c: ClaimInputParsed & { sourceId: number }): Promise<Claim | undefined> {
+export async function updateClaim(trx: Kysely<Database>, id: number, c: ClaimInputParsed & { sourceId: number }, sealedQuote: string | null): Promise<Claim | undefined> {
   const row = await trx
     .updateTable('claim')
-    .set({ ...claimColumns(c), updated_at: nowIso() })
+    .set({ ...claimColumns(c, sealedQuote), updated_at: nowIso() })
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst()

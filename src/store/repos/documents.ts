@@ -3,7 +3,7 @@ import { TallyError, parseEdtf, sha256Hex, type DocumentInput, type DocumentReco
 import type { Database, DocumentTable } from '../schema.js'
 import { containsPattern, decodeCursor, nowIso, toPage, type Page, type PageRequest } from './common.js'
 
-export function toDocument(r: Omit<Selectable<DocumentTable>, 'original'>): DocumentRecord {
+export function toDocument(r: Omit<Selectable<DocumentTable>, 'original' | 'protected_text' | 'protected_original'>): DocumentRecord {
   return {
     id: Number(r.id),
     sourceId: Number(r.source_id),
@@ -17,6 +17,7 @@ export function toDocument(r: Omit<Selectable<DocumentTable>, 'original'>): Docu
     text: r.text,
     sha256: r.sha256,
     createdAt: r.created_at,
+    protected: Number(r.protected) === 1,
   }
 }
 
@@ -36,6 +37,7 @@ const COLUMNS = [
   'text',
   'sha256',
   'created_at',
+  'protected',
 ] as const
 
 export interface DocumentFilter {
@@ -67,7 +69,18 @@ export async function getDocumentOriginal(db: Kysely<Database>, id: number): Pro
   return r.original
 }
 
-/** Ids of documents whose stored original bytes do not match their SHA-256. */
+/** The sealed text and original bytes of a protected document (app/ opens them for cleared roles). */
+export async function getSealedDocument(db: Kysely<Database>, id: number): Promise<{ text: string; original: string | null } | undefined> {
+  const r = await db.selectFrom('document').select(['protected_text', 'protected_original']).where('id', '=', id).where('protected', '=', 1).executeTakeFirst()
+  return r?.protected_text ? { text: r.protected_text, original: r.protected_original } : undefined
+}
+
+/** Ids of protected documents, whose evidence only a holder of the key can check. */
+export async function protectedDocumentIds(db: Kysely<Database>): Promise<number[]> {
+  return (await db.selectFrom('document').select('id').where('protected', '=', 1).orderBy('id').execute()).map((r) => Number(r.id))
+}
+
+/** Ids of documents whose stored original bytes do not match their SHA-256 (protected ones excepted: see protectedDocumentIds). */
 export async function alteredDocuments(db: Kysely<Database>): Promise<number[]> {
   const bad: number[] = []
   let after = 0
@@ -90,9 +103,16 @@ export async function listDocuments(db: Kysely<Database>, f: DocumentFilter, pag
 
 /**
  * Stores a document. `original` is the bytes as received (the text's UTF-8 bytes when absent);
- * their SHA-256 identifies the document, so the same bytes are never stored twice.
+ * their SHA-256 identifies the document, so the same bytes are never stored twice. A protected
+ * document comes with its text and original already sealed by the caller, and neither is kept
+ * in the clear.
  */
-export async function insertDocument(trx: Kysely<Database>, input: DocumentInput, original?: Uint8Array): Promise<DocumentRecord> {
+export async function insertDocument(
+  trx: Kysely<Database>,
+  input: DocumentInput,
+  original?: Uint8Array,
+  sealed?: { text: string; original: string },
+): Promise<DocumentRecord> {
   const bytes = original ?? Buffer.from(input.text, 'utf8')
   const published = input.publishedDate ? parseEdtf(input.publishedDate) : null
   const row = await trx
@@ -108,10 +128,13 @@ export async function insertDocument(trx: Kysely<Database>, input: DocumentInput
       published_latest: published?.latest ?? null,
       retrieved_at: input.retrievedAt ?? nowIso(),
       url: input.url ?? null,
-      text: input.text,
+      text: sealed ? '' : input.text,
       sha256: sha256Hex(bytes),
-      original: bytes,
+      original: sealed ? null : bytes,
       created_at: nowIso(),
+      protected: sealed ? 1 : 0,
+      protected_text: sealed?.text ?? null,
+      protected_original: sealed?.original ?? null,
     })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow()

@@ -41,6 +41,8 @@ export function toIncident(r: Selectable<IncidentTable>): Incident {
 export interface IncidentFilter {
   type?: IncidentType | undefined
   grade?: Grade | undefined
+  /** Only incidents with one of these grades (the published view asks for the documented ones). */
+  grades?: readonly Grade[] | undefined
   /** Only incidents certainly on or after this day (their earliest possible day). */
   dateFrom?: string | undefined
   /** Only incidents certainly on or before this day (their latest possible day). */
@@ -60,6 +62,7 @@ export function whereIncident<O>(
   let q = query
   if (f.type) q = q.where('incident.type', '=', f.type)
   if (f.grade) q = q.where('incident.grade', '=', f.grade)
+  if (f.grades) q = q.where('incident.grade', 'in', f.grades.length > 0 ? [...f.grades] : ['(none)'])
   if (f.dateFrom) q = q.where('incident.date_earliest', '>=', f.dateFrom)
   if (f.dateTo) q = q.where('incident.date_latest', '<=', f.dateTo)
   if (f.place) q = q.where(placeCondition('incident', f.place))

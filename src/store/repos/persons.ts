@@ -25,6 +25,7 @@ export function toPerson(r: Selectable<PersonTable>, incidentIds: number[]): Per
     grade: r.grade as Grade,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    sealed: r.protected_data ?? null,
   }
 }
 
@@ -120,15 +121,17 @@ async function linkIncidents(trx: Kysely<Database>, personId: number, incidentId
   if (unique.length > 0) await trx.insertInto('person_incident').values(unique.map((incident_id) => ({ person_id: personId, incident_id }))).execute()
 }
 
-export async function insertPerson(trx: Kysely<Database>, p: PersonInputParsed, grade: Grade): Promise<Person> {
-  const row = await trx.insertInto('person').values(personRow(p, grade, nowIso())).returningAll().executeTakeFirstOrThrow()
+/** `sealed`: the protected fields, sealed by the caller. */
+export async function insertPerson(trx: Kysely<Database>, p: PersonInputParsed, grade: Grade, sealed: string | null): Promise<Person> {
+  const row = await trx.insertInto('person').values({ ...personRow(p, grade, nowIso()), protected_data: sealed }).returningAll().executeTakeFirstOrThrow()
   await linkIncidents(trx, Number(row.id), p.incidentIds)
   return toPerson(row, [...new Set(p.incidentIds)].sort((a, b) => a - b))
 }
 
-export async function updatePerson(trx: Kysely<Database>, id: number, p: PersonInputParsed): Promise<Person | undefined> {
+/** `sealed` undefined leaves the protected fields as they were. */
+export async function updatePerson(trx: Kysely<Database>, id: number, p: PersonInputParsed, sealed: string | null | undefined): Promise<Person | undefined> {
   const { created_at: _created, grade: _grade, ...columns } = personRow(p, 'weak', nowIso())
-  const row = await trx.updateTable('person').set(columns).where('id', '=', id).returningAll().executeTakeFirst()
+  const row = await trx.updateTable('person').set({ ...columns, ...(sealed === undefined ? {} : { protected_data: sealed }) }).where('id', '=', id).returningAll().executeTakeFirst()
   if (!row) return undefined
   await linkIncidents(trx, id, p.incidentIds)
   return toPerson(row, [...new Set(p.incidentIds)].sort((a, b) => a - b))

@@ -14,6 +14,7 @@ export function toSource(r: Selectable<SourceTable>): Source {
     url: r.url,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    sealed: r.protected_data,
   }
 }
 
@@ -40,7 +41,8 @@ export async function listSources(db: Kysely<Database>, f: SourceFilter, page: P
   return toPage(rows, page.limit, toSource)
 }
 
-export async function insertSource(trx: Kysely<Database>, input: SourceInput): Promise<Source> {
+/** `sealed`: the protected fields, already sealed by the caller (the store never sees them in the clear). */
+export async function insertSource(trx: Kysely<Database>, input: SourceInput, sealed: string | null): Promise<Source> {
   const at = nowIso()
   const row = await trx
     .insertInto('source')
@@ -53,13 +55,15 @@ export async function insertSource(trx: Kysely<Database>, input: SourceInput): P
       url: input.url ?? null,
       created_at: at,
       updated_at: at,
+      protected_data: sealed,
     })
     .returningAll()
     .executeTakeFirstOrThrow()
   return toSource(row)
 }
 
-export async function updateSource(trx: Kysely<Database>, id: number, input: SourceInput): Promise<Source | undefined> {
+/** `sealed` undefined leaves the protected fields as they were. */
+export async function updateSource(trx: Kysely<Database>, id: number, input: SourceInput, sealed: string | null | undefined): Promise<Source | undefined> {
   const row = await trx
     .updateTable('source')
     .set({
@@ -70,6 +74,7 @@ export async function updateSource(trx: Kysely<Database>, id: number, input: Sou
       description: input.description ?? null,
       url: input.url ?? null,
       updated_at: nowIso(),
+      ...(sealed === undefined ? {} : { protected_data: sealed }),
     })
     .where('id', '=', id)
     .returningAll()
