@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { TallyError, type ChainCheck } from '../domain/index.js'
 import { createKeyFile, verifyAgainstPublishedHead, verifyAuditChain } from '../security/index.js'
+import { DEFAULT_DB, isPostgresUrl, openStore, redactUrl, stagePostgresRestore, type Store } from '../store/index.js'
 import { createUser } from './auth.js'
-import { DEFAULT_DB, isPostgresUrl, openStore, type Store } from '../store/index.js'
 
 /** The database to use: the --db flag, else TALLY_DB, else ./data/tally.db. */
 export function resolveDatabase(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -87,31 +87,95 @@ export async function checkIntegrity(store: Store): Promise<IntegrityReport> {
   return { chain, alteredDocuments, ok: chain.kind === 'intact' && alteredDocuments.length === 0 }
 }
 
+export interface BackupReport extends IntegrityReport {
+  /** What was opened and checked: the copy itself (SQLite), or the dump restored into a scratch schema (PostgreSQL). */
+  checked: string
+}
+
 /**
- * Copies a SQLite workspace to `file` while it stays in use, then checks the copy (audit chain
- * and evidence hashes) before saying it is good.
+ * Copies a workspace to `file` while it stays in use (SQLite online backup, or pg_dump of the
+ * workspace schema), then checks the copy (audit chain and evidence hashes) before saying it is
+ * good. A PostgreSQL dump is checked by restoring it into a scratch schema, dropped afterwards.
  *
  * @example await backupWorkspace(store, 'backups/2026-11-25.db')
  */
-export async function backupWorkspace(store: Store, file: string): Promise<IntegrityReport> {
+export async function backupWorkspace(store: Store, file: string): Promise<BackupReport> {
   if (existsSync(file)) throw new TallyError('bad_input', `${file} exists: a backup never overwrites a file`)
   await store.backupTo(file)
+  if (store.kind === 'postgres') {
+    const report = await store.inspectBackup(file, async (location) => {
+      const copy = await openStore(location)
+      try {
+        return await checkIntegrity(copy)
+      } finally {
+        await copy.close()
+      }
+    })
+    return { ...report, checked: 'the dump restored into a scratch schema, since dropped' }
+  }
   const copy = await openStore(file)
   try {
-    return await checkIntegrity(copy)
+    return { ...(await checkIntegrity(copy)), checked: 'the copy' }
   } finally {
     await copy.close()
   }
 }
 
+function whyNot(report: IntegrityReport): string {
+  return report.chain.kind === 'broken' ? `audit chain broken at event ${report.chain.firstBad}: ${report.chain.reason}` : `documents altered: ${report.alteredDocuments.join(', ')}`
+}
+
+export interface RestoreResult {
+  report: IntegrityReport
+  kind: 'sqlite' | 'postgres'
+  /** The workspace restored to, safe to print (no password). */
+  location: string
+  /** Where the replaced data is kept: a file (SQLite) or a schema (PostgreSQL); null when there was none. */
+  previous: string | null
+}
+
 /**
- * Replaces the SQLite workspace at `location` with the backup `file`, only after the backup's
- * audit chain and evidence hashes verify. The current database is kept beside it, renamed with
- * the time of the restore. Stop the server first: it would keep the old file open.
+ * Replaces the PostgreSQL workspace schema at `url` with the pg_dump archive `file`: the dump is
+ * loaded into a scratch schema, checked (audit chain, evidence hashes), and only then swapped in,
+ * in one transaction that keeps the replaced schema as `<schema>_before_restore_<time>`.
  */
-export async function restoreWorkspace(location: string, file: string): Promise<{ report: IntegrityReport; previous: string | null }> {
-  if (isPostgresUrl(location)) throw new TallyError('bad_input', 'tally restore replaces SQLite workspaces; for PostgreSQL use pg_restore, then tally audit verify')
+async function restorePostgresWorkspace(url: string, file: string): Promise<RestoreResult> {
+  const staged = await stagePostgresRestore(url, file)
+  let report: IntegrityReport
+  try {
+    const copy = await openStore(staged.url)
+    try {
+      report = await checkIntegrity(copy)
+    } finally {
+      await copy.close()
+    }
+  } catch (e) {
+    await staged.discard()
+    throw e
+  }
+  if (!report.ok) {
+    await staged.discard()
+    throw new TallyError('conflict', `${file} does not verify (${whyNot(report)}); nothing was restored`)
+  }
+  let previous: string | null
+  try {
+    previous = await staged.replace()
+  } catch (e) {
+    await staged.discard().catch(() => undefined)
+    throw e
+  }
+  return { report, kind: 'postgres', location: redactUrl(url), previous }
+}
+
+/**
+ * Replaces the workspace at `location` with the backup `file`, only after the backup's audit
+ * chain and evidence hashes verify. The current data is kept: a SQLite file beside it, renamed
+ * with the time of the restore; a PostgreSQL schema renamed `<schema>_before_restore_<time>`.
+ * Stop the server first: it would keep the old file open, or its in-memory copies of the old data.
+ */
+export async function restoreWorkspace(location: string, file: string): Promise<RestoreResult> {
   if (!existsSync(file)) throw new TallyError('bad_input', `no such backup: ${file}`)
+  if (isPostgresUrl(location)) return restorePostgresWorkspace(location, file)
   // Check a private copy, so that nothing is written to the backup itself.
   const staging = `${location}.restoring-${process.pid}`
   mkdirSync(dirname(location), { recursive: true })
@@ -131,8 +195,7 @@ export async function restoreWorkspace(location: string, file: string): Promise<
   for (const suffix of ['-wal', '-shm']) rmSync(staging + suffix, { force: true })
   if (!report.ok) {
     rmSync(staging, { force: true })
-    const why = report.chain.kind === 'broken' ? `audit chain broken at event ${report.chain.firstBad}: ${report.chain.reason}` : `documents altered: ${report.alteredDocuments.join(', ')}`
-    throw new TallyError('conflict', `${file} does not verify (${why}); nothing was restored`)
+    throw new TallyError('conflict', `${file} does not verify (${whyNot(report)}); nothing was restored`)
   }
   let previous: string | null = null
   if (existsSync(location)) {
@@ -141,5 +204,5 @@ export async function restoreWorkspace(location: string, file: string): Promise<
     for (const suffix of ['-wal', '-shm']) if (existsSync(location + suffix)) renameSync(location + suffix, previous + suffix)
   }
   renameSync(staging, location)
-  return { report, previous }
+  return { report, kind: 'sqlite', location, previous }
 }

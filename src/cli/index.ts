@@ -434,14 +434,14 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
 
   program
     .command('backup')
-    .description('copy the workspace to FILE while it stays in use, and check the copy (SQLite)')
+    .description('copy the workspace to FILE while it stays in use, and check the copy (SQLite online backup; PostgreSQL: pg_dump, checked in a scratch schema)')
     .argument('<file>', 'where to write the backup (never overwritten)')
     .addOption(dbOption())
     .action(async (file: string, o: { db?: string }) => {
       const store = await app.openWorkspace(app.resolveDatabase(o.db))
       try {
         const r = await app.backupWorkspace(store, file)
-        out(`backup written to ${file}: ${r.chain.kind === 'intact' ? `audit chain intact (${r.chain.events} events, head ${r.chain.head})` : `AUDIT CHAIN BROKEN at event ${r.chain.firstBad}`}; ${r.alteredDocuments.length === 0 ? 'every document matches its SHA-256' : `documents altered: ${r.alteredDocuments.join(', ')}`}`)
+        out(`backup written to ${file}: ${r.chain.kind === 'intact' ? `audit chain intact (${r.chain.events} events, head ${r.chain.head})` : `AUDIT CHAIN BROKEN at event ${r.chain.firstBad}`}; ${r.alteredDocuments.length === 0 ? 'every document matches its SHA-256' : `documents altered: ${r.alteredDocuments.join(', ')}`} (checked: ${r.checked})`)
         if (!r.ok) process.exitCode = 1
       } finally {
         await store.close()
@@ -450,13 +450,13 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
 
   program
     .command('restore')
-    .description('replace the workspace with a backup, only if the backup verifies (SQLite; stop the server first)')
+    .description('replace the workspace with a backup, only if the backup verifies; the replaced data is kept (stop the server first)')
     .argument('<file>', 'the backup')
     .addOption(dbOption())
     .action(async (file: string, o: { db?: string }) => {
       const location = app.resolveDatabase(o.db)
       const r = await app.restoreWorkspace(location, file)
-      out(`restored ${file} to ${location}${r.previous ? `; the database it replaced is kept as ${r.previous}` : ''}`)
+      out(`restored ${file} to ${r.location}${r.previous ? `; the ${r.kind === 'postgres' ? 'schema' : 'database'} it replaced is kept as ${r.previous}` : ''}`)
     })
 
   const audit = program.command('audit').description('the tamper-evident audit log')

@@ -24,10 +24,16 @@ export interface Backend {
    */
   insertRows<T extends BulkTable>(trx: Kysely<Database>, table: T, rows: Insertable<Database[T]>[]): Promise<number[]>
   /**
-   * Writes a consistent copy of the whole database to `file` while it stays in use (SQLite's
-   * online backup). Not available for PostgreSQL, whose own tools (pg_dump) do this.
+   * Writes a consistent copy of the whole database to `file` while it stays in use: SQLite's
+   * online backup; for PostgreSQL, `pg_dump --format=custom` of the workspace schema (one snapshot).
    */
   backupTo(file: string): Promise<void>
+  /**
+   * Gives `inspect` a location where the backup `file` opens as a workspace: SQLite, the file
+   * itself; PostgreSQL, a scratch schema restored from the dump and dropped once `inspect` is done.
+   * The location may carry a password: never print it.
+   */
+  inspectBackup<T>(file: string, inspect: (location: string) => Promise<T>): Promise<T>
   /** Takes the lock that orders audit appends, inside a write transaction (no-op where writes are already serial). */
   lockAuditChain(trx: Kysely<Database>): Promise<void>
   close(): Promise<void>

@@ -23,6 +23,7 @@ export { personRow } from './repos/persons.js'
 export { redactUrl }
 export { SEALED_COLUMNS, type SealedColumn, type SealedRow, type SealedTable } from './repos/sealed.js'
 export type { ApiToken, UserCredentials } from './repos/users.js'
+export { stagePostgresRestore, type StagedRestore } from './postgres/dump.js'
 
 /** The default database when neither --db nor TALLY_DB says otherwise. */
 export const DEFAULT_DB = './data/tally.db'

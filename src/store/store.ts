@@ -423,9 +423,17 @@ export class Store extends Reader {
     return this.personFacts.refresh(this.db)
   }
 
-  /** A consistent copy of the database in `file`, taken while it stays in use (SQLite). */
+  /** A consistent copy of the database in `file`, taken while it stays in use (SQLite online backup, or pg_dump). */
   backupTo(file: string): Promise<void> {
     return this.backend.backupTo(file)
+  }
+
+  /**
+   * Runs `inspect` on a location where the backup `file` opens as a workspace (for PostgreSQL a
+   * scratch schema, dropped afterwards). The location may carry a password: never print it.
+   */
+  inspectBackup<T>(file: string, inspect: (location: string) => Promise<T>): Promise<T> {
+    return this.backend.inspectBackup(file, inspect)
   }
 
   /** Brings the schema up to date; idempotent. */

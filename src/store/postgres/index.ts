@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql, type Dialect, type Insertable } from 'kys
 import { TallyError } from '../../domain/index.js'
 import type { Backend, BulkTable } from '../backend.js'
 import type { Database } from '../schema.js'
+import { dumpPostgres, stagePostgresRestore } from './dump.js'
 
 // Arbitrary constant naming the advisory lock that orders audit appends.
 const AUDIT_LOCK_KEY = 7_284_451
@@ -20,8 +21,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** A backend over any Kysely PostgreSQL dialect. */
-export function postgresBackend(dialect: Dialect, location: string): Backend {
+/**
+ * A backend over any Kysely PostgreSQL dialect. `url` (with its password) is what pg_dump and
+ * pg_restore connect to for backups; without it (PGlite) there are no backups.
+ */
+export function postgresBackend(dialect: Dialect, location: string, url?: string): Backend {
   const db = new Kysely<Database>({ dialect })
   return {
     kind: 'postgres',
@@ -44,8 +48,18 @@ export function postgresBackend(dialect: Dialect, location: string): Backend {
       }
       return ids
     },
-    async backupTo() {
-      throw new TallyError('bad_input', `tally backup copies SQLite workspaces; for PostgreSQL (${location}) use pg_dump, then tally audit verify on the restored database`)
+    async backupTo(file: string) {
+      if (url === undefined) throw new TallyError('unavailable', `${location} has no server for pg_dump to back up`)
+      await dumpPostgres(url, file)
+    },
+    async inspectBackup<T>(file: string, inspect: (location: string) => Promise<T>): Promise<T> {
+      if (url === undefined) throw new TallyError('unavailable', `${location} has no server to restore a backup into`)
+      const staged = await stagePostgresRestore(url, file)
+      try {
+        return await inspect(staged.url)
+      } finally {
+        await staged.discard()
+      }
     },
     async lockAuditChain(trx: Kysely<Database>) {
       // Held to commit: concurrent writers append one after the other, in commit order.
@@ -71,5 +85,5 @@ export async function openPostgres(url: string): Promise<Backend> {
     const why = e instanceof Error ? e.message || e.name : String(e)
     throw new TallyError('unavailable', `cannot reach PostgreSQL at ${location}: ${why}`)
   }
-  return postgresBackend(new PostgresDialect({ pool }), location)
+  return postgresBackend(new PostgresDialect({ pool }), location, url)
 }

@@ -67,6 +67,10 @@ export function openSqlite(path: string): Backend {
     async backupTo(file: string) {
       await raw.backup(file)
     },
+    inspectBackup<T>(file: string, inspect: (location: string) => Promise<T>): Promise<T> {
+      // The backup is itself a database file: it is opened where it is.
+      return inspect(file)
+    },
     async lockAuditChain() {
       // Writes are already serial: one connection, BEGIN IMMEDIATE.
     },
