@@ -16,7 +16,7 @@ async function checkClaim(ctx: Context, w: Writer, input: ClaimInputParsed): Pro
   const doc = await w.read.documents.get(input.documentId)
   if (!doc) throw new TallyError('not_found', `document ${input.documentId} does not exist`)
   // The span must be the quote, character for character: provenance that can be checked.
-  const span = (await documentText(ctx, doc)).slice(input.start, input.end)
+  const span = (await documentText(ctx, doc, w.read)).slice(input.start, input.end)
   if (span !== input.quote) {
     // Protected testimony is never quoted back, not even in an error.
     const shown = doc.protected ? 'withheld (protected testimony)' : `"${span.slice(0, 80)}"`

@@ -3,6 +3,7 @@
 // `reveal*` functions here; nothing else turns a sealed value back into text.
 import { TallyError, type Claim, type DocumentRecord, type Person, type ProtectedFields, type Source } from '../domain/index.js'
 import { hasClearance } from '../security/index.js'
+import type { Reader } from '../store/index.js'
 import type { Context } from './context.js'
 
 /** Seal contexts: the column a value belongs to, bound into the ciphertext. */
@@ -81,10 +82,13 @@ export async function revealDocument(ctx: Context, d: DocumentRecord, withText =
   return { ...d, text: sealed ? ctx.sealer.decrypt(sealed.text, SEAL.documentText) : '' }
 }
 
-/** The text claims point into, for checks inside use cases (protected text is opened with the key). */
-export async function documentText(ctx: Context, d: DocumentRecord): Promise<string> {
+/**
+ * The text claims point into, for checks inside use cases (protected text is opened with the
+ * key). Inside a write, pass the writer's reader: on SQLite the one connection is the writer's.
+ */
+export async function documentText(ctx: Context, d: DocumentRecord, reader: Pick<Reader, 'documents'> = ctx.store): Promise<string> {
   if (!d.protected) return d.text
-  const sealed = await ctx.store.documents.sealed(d.id)
+  const sealed = await reader.documents.sealed(d.id)
   if (!sealed) throw new TallyError('internal', `document ${d.id} is marked protected but holds no sealed text`)
   return unseal(ctx, SEAL.documentText, sealed.text)
 }

@@ -37,8 +37,16 @@ export interface Problem {
   issues?: FieldIssue[]
 }
 
-function send(reply: FastifyReply, code: ErrorCode, detail: string, issues: readonly FieldIssue[] = []) {
-  const status = HTTP_STATUS[code]
+const CLIENT_ERRORS: Record<number, { code: ErrorCode; detail: string }> = {
+  400: { code: 'bad_input', detail: 'the request body is not valid JSON' },
+  404: { code: 'not_found', detail: 'not found' },
+  413: { code: 'bad_input', detail: 'the request body is too large' },
+  415: { code: 'bad_input', detail: 'send JSON (Content-Type: application/json)' },
+  429: { code: 'rate_limited', detail: 'too many requests: wait a minute and try again' },
+}
+
+function send(reply: FastifyReply, code: ErrorCode, detail: string, issues: readonly FieldIssue[] = [], statusOverride?: number) {
+  const status = statusOverride ?? HTTP_STATUS[code]
   const problem: Problem = { type: `https://tally.invalid/problems/${code}`, title: TITLES[code], status, detail, instance: reply.request.url }
   if (issues.length > 0) problem.issues = [...issues]
   return reply.status(status).type('application/problem+json').send(problem)
@@ -61,10 +69,12 @@ export function installProblemHandlers(app: FastifyInstance): void {
       return send(reply, 'bad_input', `invalid ${error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'input')}`, issues)
     }
     if (isTallyError(error)) return send(reply, error.code, error.message, error.issues)
-    // Fastify's own client errors (malformed JSON, body too large, wrong content type).
+    // Fastify's and its plugins' client errors (malformed JSON, body too large, wrong content
+    // type, rate limits): described in our words, never theirs, which can quote the request.
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      const code: ErrorCode = error.statusCode === 404 ? 'not_found' : 'bad_input'
-      return send(reply, code, error.message)
+      const known = CLIENT_ERRORS[error.statusCode]
+      if (known) return send(reply, known.code, known.detail, [], error.statusCode)
+      return send(reply, 'bad_input', 'the request could not be read', [], error.statusCode)
     }
     request.log.error({ err: error }, 'unhandled error')
     return send(reply, 'internal', 'the server failed to handle this request; it has been logged')

@@ -26,6 +26,8 @@ export interface ServerOptions {
   sealer?: FieldSealer | null
   /** Fastify's logger; off in tests. Request bodies and headers are never logged. */
   logger?: boolean
+  /** Where the log goes when logging (standard output otherwise); tests read it for leaks. */
+  logStream?: NodeJS.WritableStream
   /** Requests per minute per signed-in user or token (default 1,200; 0 turns rate limiting off). */
   requestsPerMinute?: number
   /** Trust X-Forwarded-* from a reverse proxy (for the client address and https). */
@@ -56,7 +58,7 @@ const STATIC_TYPES: Record<string, string> = {
 export async function buildServer(options: ServerOptions): Promise<TallyServer> {
   const app = Fastify({
     // The default serialisers log method, URL and status only: never bodies, cookies or headers.
-    logger: options.logger ?? false,
+    logger: options.logStream ? { level: 'info', stream: options.logStream } : (options.logger ?? false),
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     ...(options.https ? { https: options.https } : {}),
