@@ -4,7 +4,6 @@ import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 
 import { Command, CommanderError, Option } from 'commander'
 import * as app from '../app/index.js'
 import { ROLES, Role, isTallyError, TallyError, type ErrorCode } from '../domain/index.js'
-import { buildServer } from '../server/index.js'
 
 const EXIT: Record<ErrorCode, number> = {
   bad_input: 2,
@@ -89,6 +88,8 @@ interface ServeOptions {
 }
 
 async function serve(store: app.Store, port: number, host: string, out: (line: string) => void, o: ServeOptions): Promise<void> {
+  // Loaded only to serve: every other command starts faster without the HTTP stack.
+  const { buildServer } = await import('../server/index.js')
   const server = await buildServer({ store, sealer: o.sealer, https: o.https ?? null, trustProxy: o.trustProxy ?? false, requestsPerMinute: o.requestsPerMinute, logger: process.env.TALLY_LOG === '1' })
   try {
     await server.listen({ port, host })

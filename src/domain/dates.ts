@@ -14,8 +14,14 @@ export interface EdtfDate {
   readonly latest: IsoDay | null
 }
 
+/** Bounds are days of the years 0000–9999 (sortable as text); anything outside is refused. */
+class OutOfRange extends Error {}
+
 function dayOf(ms: number): IsoDay {
-  return new Date(ms).toISOString().slice(0, 10) as IsoDay
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new OutOfRange(String(ms))
+  const iso = new Date(ms).toISOString()
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso)) throw new OutOfRange(iso)
+  return iso.slice(0, 10) as IsoDay
 }
 
 function bound(part: string, which: 'min' | 'max'): IsoDay | null {
@@ -40,7 +46,8 @@ export function parseEdtf(text: string): EdtfDate {
       return { edtf: parsed.edtf, earliest: bound(start, 'min'), latest: bound(end, 'max') }
     }
     return { edtf: parsed.edtf, earliest: dayOf(parsed.min), latest: dayOf(parsed.max) }
-  } catch {
+  } catch (e) {
+    if (e instanceof OutOfRange) throw new TallyError('bad_input', `"${value}" is outside the years 0000–9999 that Tally records`)
     throw new TallyError('bad_input', `not an EDTF date: "${value}"`)
   }
 }

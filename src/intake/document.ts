@@ -139,15 +139,25 @@ function isPullQuote(line: string, lines: readonly string[], index: number): boo
  * @example cleanHtml('<html><body><article><h1>T</h1><p>Body text.</p></article></body></html>').text
  */
 export function cleanHtml(html: string): CleanDocument {
-  const { document } = parseHTML(html)
-  const article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 100 }).parse()
+  let { document } = parseHTML(html)
+  // A fragment without <html> ("hello", "<p>…</p>") parses to a document with no root element,
+  // which readability refuses: give it the page it expects.
+  if (document.documentElement?.tagName !== 'HTML') document = parseHTML(`<!doctype html><html><body>${html}</body></html>`).document
+  let article: ReturnType<Readability['parse']> = null
+  try {
+    article = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: 100 }).parse()
+  } catch {
+    // Pages readability cannot read are cleaned from their body below, as if it had found nothing.
+    article = null
+  }
   const blocks: string[] = []
   if (article !== null && typeof article.content === 'string') {
     const { document: inner } = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`)
     collectBlocks(inner.body as unknown as DomElement, blocks)
   }
   if (blocks.length === 0) {
-    const body = document.body as unknown as DomElement | null
+    // (Readability edits the page it reads; it may leave no root element behind.)
+    const body = (document.documentElement ? document.body : null) as unknown as DomElement | null
     if (body !== null) collectBlocks(body, blocks)
   }
   const doc = cleanText(blocks.join('\n'))

@@ -47,7 +47,9 @@ const CLIENT_ERRORS: Record<number, { code: ErrorCode; detail: string }> = {
 
 function send(reply: FastifyReply, code: ErrorCode, detail: string, issues: readonly FieldIssue[] = [], statusOverride?: number) {
   const status = statusOverride ?? HTTP_STATUS[code]
-  const problem: Problem = { type: `https://tally.invalid/problems/${code}`, title: TITLES[code], status, detail, instance: reply.request.url }
+  // The instance is the path only: the query string is the caller's input (a search for a
+  // witness's name, say) and an error must never echo input back.
+  const problem: Problem = { type: `https://tally.invalid/problems/${code}`, title: TITLES[code], status, detail, instance: reply.request.url.split('?')[0] ?? '' }
   if (issues.length > 0) problem.issues = [...issues]
   return reply.status(status).type('application/problem+json').send(problem)
 }

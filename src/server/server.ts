@@ -69,7 +69,17 @@ export async function buildServer(options: ServerOptions): Promise<TallyServer> 
 
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"], formAction: ["'self'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        // Over plain HTTP (loopback) upgrading would break the page; over TLS it is what we want.
+        upgradeInsecureRequests: options.https || options.trustProxy ? [] : null,
+      },
     },
     // HSTS only means something over TLS; a plain-HTTP loopback server must not claim it.
     hsts: options.https ? { maxAge: 31_536_000 } : false,

@@ -345,7 +345,25 @@ export async function migrateToLatest(db: AnyDb, kind: BackendKind): Promise<voi
   const schema =
     kind === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined
   const migrator = new Migrator({ db, provider: new StaticMigrations(kind), ...(schema ? { migrationTableSchema: schema } : {}) })
-  const { error, results } = await migrator.migrateToLatest()
+  // Kysely runs SQLite migrations outside any transaction (its SQLite adapter claims no
+  // transactional DDL), so a process killed during the first migration left tables behind
+  // without the record of the migration, and the workspace could never be opened again
+  // ("table source already exists"). SQLite's DDL is transactional: run the migrator inside
+  // one transaction. The SQLite dialect has a single connection, so the migrator's statements
+  // run inside it; IMMEDIATE also makes two processes opening a new file migrate one at a time.
+  if (kind === 'sqlite') await sql`begin immediate`.execute(db)
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>
+  try {
+    outcome = await migrator.migrateToLatest()
+    if (kind === 'sqlite') {
+      if (outcome.error) await sql`rollback`.execute(db).catch(() => undefined)
+      else await sql`commit`.execute(db)
+    }
+  } catch (e) {
+    if (kind === 'sqlite') await sql`rollback`.execute(db).catch(() => undefined)
+    throw e
+  }
+  const { error, results } = outcome
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     const message = error instanceof Error ? error.message : String(error)

@@ -109,8 +109,8 @@ export async function* readList(source: string | Readable, options: ReadListOpti
     if (!finished && decoded !== null) decoded.destroy(e)
   })
   try {
-    if (format === 'csv') yield* readCsv(text, firstText, encoding, reason, options)
-    else yield* readJson(text, encoding, reason, options)
+    if (format === 'csv') yield* headerFirst(readCsv(text, firstText, encoding, reason, options))
+    else yield* headerFirst(readJson(text, encoding, reason, options))
   } finally {
     // A caller that stops early (break, an exception) must not leave the file open.
     finished = true
@@ -254,6 +254,25 @@ async function* readCsv(
   }
   // An empty file still announces itself, so callers can rely on the header coming first.
   if (headers === null) yield { kind: 'header', format: 'csv', encoding, encodingReason, columns: [], mapping: [] }
+}
+
+/**
+ * Callers rely on the header coming first; a parser can meet a bad row before it has a header
+ * (a stray quote on the first line), so anything before the header waits for it.
+ */
+async function* headerFirst(rows: AsyncGenerator<ListRow>): AsyncGenerator<ListRow> {
+  const early: ListRow[] = []
+  let headerSeen = false
+  for await (const row of rows) {
+    if (headerSeen) yield row
+    else if (row.kind === 'header') {
+      headerSeen = true
+      yield row
+      yield* early
+      early.length = 0
+    } else early.push(row)
+  }
+  yield* early
 }
 
 async function* decodeText(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
