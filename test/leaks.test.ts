@@ -24,8 +24,10 @@ import {
 import { ROLES, type Role } from '../src/domain/index.js'
 import { createKeyFile, FieldCipher } from '../src/security/index.js'
 import { buildServer, type TallyServer } from '../src/server/index.js'
-import { openStore, type Store } from '../src/store/index.js'
+import { sql } from 'kysely'
+import type { Store } from '../src/store/index.js'
 import { bearer, tokenFor } from './helpers/auth.js'
+import { testBackends } from './helpers/backends.js'
 
 const M = {
   identity: 'MARKER-IDENTITY-Khadija-Benali-5521',
@@ -44,9 +46,30 @@ function leaked(text: string): string[] {
 
 const ADMIN = { name: 'test-setup', role: 'admin' as const }
 
-describe('protected values never leak (SQLite workspace with a key file)', () => {
+/** Everything stored, as text: the SQLite files (with the WAL), or every row of every PostgreSQL table. */
+async function storedText(store: Store): Promise<string> {
+  if (store.kind === 'sqlite') {
+    return [store.location, `${store.location}-wal`]
+      .map((f) => {
+        try {
+          return readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')
+        } catch {
+          return ''
+        }
+      })
+      .join('')
+  }
+  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(store.db)
+  let text = ''
+  for (const { name } of tables.rows) {
+    const rows = await sql<{ j: string }>`select row_to_json(t)::text as j from ${sql.table(name)} t`.execute(store.db)
+    for (const r of rows.rows) text += r.j
+  }
+  return text
+}
+
+for (const backend of testBackends()) describe(`protected values never leak (${backend.name}, with a key file)`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tally-leaks-'))
-  const dbFile = join(dir, 'tally.db')
   const keyFile = join(dir, 'tally.key')
   let store: Store
   let server: TallyServer
@@ -57,7 +80,7 @@ describe('protected values never leak (SQLite workspace with a key file)', () =>
 
   before(async () => {
     createKeyFile(keyFile)
-    store = await openStore(dbFile)
+    store = await backend.open()
     ctx = { store, actor: ADMIN, sealer: openSealer(keyFile) }
     await buildDemo(ctx)
     const witness = await createSource(ctx, { kind: 'witness', name: 'Witness W-17', reliability: 'C', protected: { identity: M.identity, contact: M.contact, notes: M.notes } })
@@ -168,17 +191,11 @@ describe('protected values never leak (SQLite workspace with a key file)', () =>
     }
   })
 
-  test('at rest the database holds no protected value in the clear', () => {
-    // The store stays open: what is not yet checkpointed is in the WAL, read too.
-    const bytes = [dbFile, `${dbFile}-wal`].map((f) => {
-      try {
-        return readFileSync(f).toString('latin1') + readFileSync(f).toString('utf8')
-      } catch {
-        return ''
-      }
-    })
-    assert.ok(bytes.join('').includes('Witness W-17'), 'the scan finds what is stored in the clear (the display name)')
-    assert.deepEqual(leaked(bytes.join('')), [])
+  test('at rest the database holds no protected value in the clear', async () => {
+    // The store stays open: on SQLite what is not yet checkpointed is in the WAL, read too.
+    const text = await storedText(store)
+    assert.ok(text.includes('Witness W-17'), 'the scan finds what is stored in the clear (the display name)')
+    assert.deepEqual(leaked(text), [])
   })
 
   test('key rotation re-encrypts everything while the server keeps answering; the old key can then go', async () => {

@@ -55,6 +55,16 @@ function cliContext(store: app.Store, database: string, keyFlag?: string): app.C
   return { store, actor: CLI_ACTOR, sealer: app.openSealer(app.resolveKeyFile(keyFlag, database)) }
 }
 
+/** Opens the workspace named by --db (or TALLY_DB), runs `fn`, and closes it whatever happens. */
+async function withWorkspace<T>(dbFlag: string | undefined, fn: (store: app.Store) => Promise<T>): Promise<T> {
+  const store = await app.openWorkspace(app.resolveDatabase(dbFlag))
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
 /** A secret (password) read from standard input, never from the command line (where `ps` shows it). */
 async function readSecretFromStdin(): Promise<string> {
   const chunks: Buffer[] = []
@@ -505,13 +515,10 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       const role = Role.safeParse(o.role)
       if (!role.success) throw new TallyError('bad_input', `--role must be one of ${ROLES.join(', ')}, not "${o.role}"`)
       const password = o.passwordStdin ? await readSecretFromStdin() : undefined
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        const r = await app.createUser({ store, actor: CLI_ACTOR }, { username: name, role: role.data, password })
-        out(`Added ${r.user.role} "${r.user.username}"${r.generatedPassword ? ` with password ${r.generatedPassword}  (shown once)` : ''}`)
-      } finally {
-        await store.close()
-      }
+      await withWorkspace(o.db, async (store) => {
+      const r = await app.createUser({ store, actor: CLI_ACTOR }, { username: name, role: role.data, password })
+      out(`Added ${r.user.role} "${r.user.username}"${r.generatedPassword ? ` with password ${r.generatedPassword}  (shown once)` : ''}`)
+      })
     })
   user
     .command('password')
@@ -521,13 +528,10 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
     .addOption(dbOption())
     .action(async (name: string, o: { passwordStdin?: boolean; db?: string }) => {
       const password = o.passwordStdin ? await readSecretFromStdin() : undefined
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        const r = await app.setUserPassword({ store, actor: CLI_ACTOR }, name, password)
-        out(`Password of "${name}" changed${r.generatedPassword ? ` to ${r.generatedPassword}  (shown once)` : ''}; their sessions are ended`)
-      } finally {
-        await store.close()
-      }
+      await withWorkspace(o.db, async (store) => {
+      const r = await app.setUserPassword({ store, actor: CLI_ACTOR }, name, password)
+      out(`Password of "${name}" changed${r.generatedPassword ? ` to ${r.generatedPassword}  (shown once)` : ''}; their sessions are ended`)
+      })
     })
   for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
     user
@@ -536,25 +540,19 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       .argument('<name>', 'username')
       .addOption(dbOption())
       .action(async (name: string, o: { db?: string }) => {
-        const store = await app.openWorkspace(app.resolveDatabase(o.db))
-        try {
-          await app.setUserDisabled({ store, actor: CLI_ACTOR }, name, disabled)
-          out(`${name} ${disabled ? 'disabled' : 'enabled'}`)
-        } finally {
-          await store.close()
-        }
+        await withWorkspace(o.db, async (store) => {
+        await app.setUserDisabled({ store, actor: CLI_ACTOR }, name, disabled)
+        out(`${name} ${disabled ? 'disabled' : 'enabled'}`)
+        })
       })
   }
   user
     .command('list')
     .addOption(dbOption())
     .action(async (o: { db?: string }) => {
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        for (const u of await app.listUsers({ store, actor: CLI_ACTOR })) out(`${u.username}\t${u.role}${u.disabled ? '\tdisabled' : ''}`)
-      } finally {
-        await store.close()
-      }
+      await withWorkspace(o.db, async (store) => {
+      for (const u of await app.listUsers({ store, actor: CLI_ACTOR })) out(`${u.username}\t${u.role}${u.disabled ? '\tdisabled' : ''}`)
+      })
     })
 
   const token = program.command('token').description('API tokens for scripts: Authorization: Bearer <token>')
@@ -568,40 +566,31 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
     .action(async (name: string, o: { role: string; expiresDays?: string; db?: string }) => {
       const role = Role.safeParse(o.role)
       if (!role.success) throw new TallyError('bad_input', `--role must be one of ${ROLES.join(', ')}, not "${o.role}"`)
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        const r = await app.createApiToken({ store, actor: CLI_ACTOR }, { name, role: role.data, expiresInDays: o.expiresDays === undefined ? undefined : parseInteger('--expires-days', o.expiresDays, 1) })
-        out(r.secret)
-        err(`token "${r.token.name}" (${r.token.role}) created${r.token.expiresAt ? `, expires ${r.token.expiresAt}` : ''}: the line above is shown once`)
-      } finally {
-        await store.close()
-      }
+      await withWorkspace(o.db, async (store) => {
+      const r = await app.createApiToken({ store, actor: CLI_ACTOR }, { name, role: role.data, expiresInDays: o.expiresDays === undefined ? undefined : parseInteger('--expires-days', o.expiresDays, 1) })
+      out(r.secret)
+      err(`token "${r.token.name}" (${r.token.role}) created${r.token.expiresAt ? `, expires ${r.token.expiresAt}` : ''}: the line above is shown once`)
+      })
     })
   token
     .command('revoke')
     .argument('<name>', 'the token\'s name')
     .addOption(dbOption())
     .action(async (name: string, o: { db?: string }) => {
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        await app.revokeApiToken({ store, actor: CLI_ACTOR }, name)
-        out(`token "${name}" revoked`)
-      } finally {
-        await store.close()
-      }
+      await withWorkspace(o.db, async (store) => {
+      await app.revokeApiToken({ store, actor: CLI_ACTOR }, name)
+      out(`token "${name}" revoked`)
+      })
     })
   token
     .command('list')
     .addOption(dbOption())
     .action(async (o: { db?: string }) => {
-      const store = await app.openWorkspace(app.resolveDatabase(o.db))
-      try {
-        for (const t of await app.listApiTokens({ store, actor: CLI_ACTOR })) {
-          out(`${t.name}\t${t.role}\t${t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : 'active'}\tlast used ${t.lastUsedAt ?? 'never'}`)
-        }
-      } finally {
-        await store.close()
+      await withWorkspace(o.db, async (store) => {
+      for (const t of await app.listApiTokens({ store, actor: CLI_ACTOR })) {
+        out(`${t.name}\t${t.role}\t${t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : 'active'}\tlast used ${t.lastUsedAt ?? 'never'}`)
       }
+      })
     })
 
   const key = program.command('key').description('the data key that seals protected fields')
