@@ -7,7 +7,7 @@ const api = (path) =>
   fetch(`/api/v1${path}`, { credentials: 'same-origin' }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${path}: ${r.status}`))))
 
 async function send(method, path, body) {
-  const headers = { 'content-type': 'application/json' }
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' }
   if (csrfToken) headers['x-csrf-token'] = csrfToken
   const r = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) })
   const answer = r.status === 204 ? null : await r.json()
