@@ -180,3 +180,37 @@ test('serve answers on the port it prints, and stops cleanly on SIGTERM', async 
     assert.equal(await exited, 0)
   }
 })
+
+test('users, tokens, key rotation and the public export from the command line', () => {
+  const db = demoDb()
+  const withInput = (input: string, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, env: { ...process.env, TALLY_DB: '' }, timeout: 60_000 })
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+  }
+  const added = withInput('a long enough passphrase\n', 'user', 'add', 'amina', '--role', 'reviewer', '--password-stdin', '--db', db)
+  assert.equal(added.code, 0, added.stderr)
+  assert.doesNotMatch(added.stdout, /passphrase/, 'a password read from stdin is never printed')
+  const weak = withInput('short\n', 'user', 'add', 'karim', '--role', 'analyst', '--password-stdin', '--db', db)
+  assert.equal(weak.code, 2)
+  assert.doesNotMatch(weak.stderr, /short/, 'the refused password is not echoed')
+  assert.equal(tally('user', 'add', 'x', '--role', 'king', '--db', db).code, 2)
+  assert.match(tally('user', 'list', '--db', db).stdout, /amina\treviewer/)
+
+  const token = tally('token', 'create', 'script', '--role', 'analyst', '--expires-days', '30', '--db', db)
+  assert.equal(token.code, 0, token.stderr)
+  assert.match(tally('token', 'list', '--db', db).stdout, /script\tanalyst\texpires/)
+  assert.equal(tally('token', 'revoke', 'script', '--db', db).code, 0)
+  assert.match(tally('token', 'list', '--db', db).stdout, /script\tanalyst\trevoked/)
+
+  const rotated = tally('key', 'rotate', '--db', db)
+  assert.equal(rotated.code, 0, rotated.stderr)
+  assert.match(rotated.stdout, /New key k\S+ is current; 1 protected values re-encrypted/, 'the demo seals the father\'s identity')
+  assert.equal(tally('audit', 'verify', '--db', db).code, 0, 'rotation is audited and the chain holds')
+
+  const out = tmp('public.csv')
+  const exported = tally('export', '--format', 'hxl', '--public', '--out', out, '--db', db)
+  assert.equal(exported.code, 0, exported.stderr)
+  const lines = readFileSync(out, 'utf8').trim().split('\n')
+  assert.match(lines[1] ?? '', /^#meta\+row,/)
+  assert.equal(tally('export', '--public', '--threshold', '0', '--out', tmp('x.csv'), '--db', db).code, 2)
+})

@@ -241,7 +241,13 @@ export async function buildDemo(ctx: Context): Promise<DemoSummary> {
         : pattern
           ? ingested.speakers.find((s) => pattern.test(s.name))
           : undefined
-    sourceIds[key] = candidate ? (await updateSource(ctx, candidate.id, SOURCES[key])).id : (await createSource(ctx, SOURCES[key])).id
+    // With a data key, the demo shows where a family's identity would go: sealed, shown only to
+    // roles with clearance. (Placeholders: the article does not name the father.)
+    const input: SourceInput =
+      key === 'father' && ctx.sealer
+        ? { ...SOURCES[key], protected: { identity: '(demo placeholder) the father\'s name', contact: '(demo placeholder) how to reach him', notes: 'Sealed: analysts and viewers see only that protected fields exist.' } }
+        : SOURCES[key]
+    sourceIds[key] = candidate ? (await updateSource(ctx, candidate.id, input)).id : (await createSource(ctx, input)).id
   }
 
   const incidentIds = {} as Record<IncidentKey, number>
