@@ -19,6 +19,7 @@ import { recordRoutes } from './routes/records.js'
 import { statsRoutes } from './routes/stats.js'
 import { estimateRoutes } from './routes/estimates.js'
 import { linkageRoutes } from './routes/linkage.js'
+import { exportRoutes } from './routes/exports.js'
 
 export interface ServerOptions {
   store: Store
@@ -119,6 +120,7 @@ export async function buildServer(options: ServerOptions): Promise<TallyServer> 
       await api.register(statsRoutes(deps))
       await api.register(estimateRoutes(deps))
       await api.register(linkageRoutes(deps))
+      await api.register(exportRoutes(deps))
     },
     { prefix: '/api/v1' },
   )
