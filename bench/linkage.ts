@@ -7,10 +7,12 @@ import { machineLine, peakRssMiB } from './_machine.js'
 
 const size = Number(process.argv[2] ?? 10_000)
 if (!Number.isInteger(size) || size < 10) {
-  console.error('usage: npm run bench -- linkage [RECORDS]')
+  console.error('usage: npm run bench -- linkage [RECORDS] [WORKERS|-] [pairwise]')
   process.exit(2)
 }
-const workersArg = process.argv[3]
+const workersArg = process.argv[3] === '-' ? undefined : process.argv[3]
+// A third argument `pairwise` links without the one-to-one assignment (the earlier behaviour).
+const pairwise = process.argv[4] === 'pairwise'
 
 console.log(machineLine())
 let t = performance.now()
@@ -24,6 +26,7 @@ t = performance.now()
 const result = await linkRecords(data.records, {
   onProgress: (m) => console.log(`  [${((performance.now() - t) / 1000).toFixed(1)} s] ${m}`),
   ...(workersArg === undefined ? {} : { workers: Number(workersArg) }),
+  ...(pairwise ? { oneToOne: false } : {}),
 })
 const wall = (performance.now() - t) / 1000
 
@@ -34,6 +37,7 @@ for (let k = 0; k < result.pairs.a.length; k++) {
 }
 const observedPersons = new Set(data.truth).size
 
+console.log(`one-to-one assignment: ${pairwise ? 'off' : 'on'}`)
 console.log(`records ${size}, lists 4, true persons observed ${observedPersons}, clusters ${result.clusterCount}`)
 for (const r of result.blocking) {
   console.log(`  rule "${r.rule}": ${r.pairs} pairs (${r.newPairs} new), ${r.blocks} blocks, ${r.skippedBlocks} blocks over cap (${r.skippedRecords} record-keys)`)

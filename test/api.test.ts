@@ -118,6 +118,16 @@ for (const backend of testBackends()) {
       assert.equal(json.statusCode, 400)
     })
 
+    // Found by the API fuzzer: PostgreSQL cannot store NUL, and answered 500.
+    test('text with a NUL character is refused at the edge, naming the field', async () => {
+      const q = await get('/api/v1/incidents?place=%00')
+      assert.equal(q.status, 400)
+      assert.deepEqual(q.body.issues.map((i: { path: string }) => i.path), ['query.place'])
+      const b = await send('POST', '/api/v1/sources', { kind: 'media', name: 'A\u0000B', reliability: 'C' })
+      assert.equal(b.status, 400)
+      assert.deepEqual(b.body.issues.map((i: { path: string }) => i.path), ['body.name'])
+    })
+
     test('unknown ids and routes get 404 problem+json', async () => {
       for (const url of ['/api/v1/incidents/999999', '/api/v1/persons/999999', '/api/v1/claims/999999', '/api/v1/sources/999999', '/api/v1/nothing']) {
         const r = await get(url)

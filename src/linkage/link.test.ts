@@ -6,6 +6,7 @@ import { compareAllPairs } from './parallel.js'
 import { parseAge, parseDeathDate, prepareRecords } from './prepare.js'
 import {
   captureHistories,
+  findPair,
   linkRecords,
   reviewQueue,
   type LinkageRecord,
@@ -215,4 +216,47 @@ test('review queue puts uncertain, consequential pairs first', async () => {
     assert.ok(item.probability > 0.025 && item.probability < 0.975)
     assert.equal(item.comparison.length, 5)
   }
+})
+
+test('one-to-one: of two candidates on one list the better wins, and never across a "different"', async () => {
+  const base: LinkageRecord[] = generateSyntheticLists(1500, 12).records
+  const cases: LinkageRecord[] = [
+    // A vague record (no age, month only) and two candidates on the English list: one with the
+    // same name and locality, one with a similar name elsewhere in the province.
+    { record_id: 'q-ar', list: 'ar', full_name: 'سامر الكردي', sex: 'ذكر', date_of_death: '2015-07', place: 'Homs, Homs, Syria' },
+    { record_id: 'c-good', list: 'en', given_name: 'Samer', family_name: 'al-Kurdi', sex: 'M', age: 27, date_of_death: '2015-07-12', place: 'Homs, Homs, Syria' },
+    { record_id: 'c-weak', list: 'en', given_name: 'Samir', family_name: 'al-Kurdi', sex: 'M', age: 52, date_of_death: '2015-07-25', place: 'Al-Qusayr, Homs, Syria' },
+  ]
+  const records = [...base, ...cases]
+  const result = await linkRecords(records)
+  const probabilityOf = (r: LinkResult, x: string, y: string): number => {
+    const i = r.recordIds.indexOf(x)
+    const j = r.recordIds.indexOf(y)
+    const k = findPair(r.pairs.a, r.pairs.b, i, j)
+    assert.ok(k >= 0, `${x} and ${y} are compared`)
+    return r.pairs.probability[k] as number
+  }
+  // Pairwise, both candidates look likely (0.998 and 0.947 when this test was written); under the
+  // constraint the weaker one is not q-ar's match.
+  const pairwise = await linkRecords(records, { oneToOne: false })
+  assert.ok(probabilityOf(pairwise, 'q-ar', 'c-weak') > 0.5)
+  assert.ok(probabilityOf(result, 'q-ar', 'c-weak') < 0.5)
+  assert.ok(probabilityOf(result, 'q-ar', 'c-good') > 0.9)
+  assert.ok(sameCluster(result, 'q-ar', 'c-good'))
+  assert.ok(!sameCluster(result, 'q-ar', 'c-weak'))
+  assert.ok(!sameCluster(result, 'c-good', 'c-weak'))
+  const decided = await linkRecords(records, { decisions: [{ a: 'q-ar', b: 'c-good', decision: 'different' }] })
+  assert.ok(!sameCluster(decided, 'q-ar', 'c-good'))
+  // The decided pair has probability 0 and is never a cluster's link, also with the constraint off.
+  const off = await linkRecords(records, { oneToOne: false, decisions: [{ a: 'q-ar', b: 'c-good', decision: 'different' }] })
+  assert.ok(!sameCluster(off, 'q-ar', 'c-good'))
+})
+
+test('one-to-one: a single list is linked as before (internal duplicates only)', async () => {
+  const { records } = generateSyntheticLists(1500, 13)
+  const one = records.filter((r) => r.list === 'ar')
+  const on = await linkRecords(one)
+  const off = await linkRecords(one, { oneToOne: false })
+  assert.deepEqual(Array.from(on.clusterOf), Array.from(off.clusterOf))
+  assert.deepEqual(Array.from(on.pairs.probability), Array.from(off.pairs.probability))
 })

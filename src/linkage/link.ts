@@ -2,6 +2,7 @@
 // term-frequency adjustment and reviewer decisions) → cluster → per-record output.
 import { TallyError } from '../domain/index.js'
 import { blockCandidates, DEFAULT_RULES, validateRules, type Candidates } from './blocking.js'
+import { assignOneToOne, type Assignment } from './assign.js'
 import { clusterRecords } from './cluster.js'
 import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS } from './compare.js'
 import {
@@ -133,6 +134,42 @@ function fitModel(
   return modelFrom(lambda, m, randomU, final.iterations, final.converged)
 }
 
+
+type TypedArray = Int32Array | Float64Array | Uint8Array
+
+/** An append-only typed array that doubles its buffer (no boxed numbers for millions of pairs). */
+class GrowableArray<T extends TypedArray> {
+  private data: T
+  length = 0
+  constructor(private readonly make: new (size: number) => T) {
+    this.data = new make(1024)
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new this.make(this.data.length * 2)
+      bigger.set(this.data as never)
+      this.data = bigger
+    }
+    this.data[this.length++] = value
+  }
+
+  /** The values pushed so far (a view, not a copy). */
+  view(): T {
+    return this.data.subarray(0, this.length) as T
+  }
+}
+
+/**
+ * Cross-list pairs below this pairwise posterior are left out of the one-to-one assignment (their
+ * probability stays pairwise). Not tuned on results: it bounds what a left-out pair could add to
+ * a record's competition (its odds, ~1e-4 times the one-to-one boost) while keeping the
+ * assignment to a few per cent of the candidate pairs.
+ */
+const ASSIGN_MIN_POSTERIOR = 1e-4
+/** Same-list pairs below this posterior are not treated as possible duplicates by the assignment
+ * (the assignment ignores duplicate probabilities under 0.01 in any case). */
+const DUPLICATE_MIN_POSTERIOR = 0.01
 
 /** Largest |term-frequency adjustment| in bits: one name's rarity cannot outweigh everything. */
 const MAX_TF_ADJUSTMENT = 5
@@ -411,24 +448,96 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   scorer.tfCentre.set(first.tfCentre)
   scorer.useTermFrequency = first.useTermFrequency
   const prior = Math.log2(model.lambda / (1 - model.lambda))
-  const bestOf = new Float32Array(prepared.n)
+  // Cross-list pairs that could matter go to the one-to-one assignment (below): their index,
+  // evidence and pairwise posterior.
+  const oneToOne = options.oneToOne !== false && prepared.listNames.length > 1
+  const list = prepared.list
+  const crossK = new GrowableArray(Int32Array)
+  const crossEvidence = new GrowableArray(Float64Array)
+  const crossStart = new GrowableArray(Float64Array)
+  const crossFixed = new GrowableArray(Uint8Array)
+  // Pairs within one list that may be a list's own duplicates (pair code → posterior): they do
+  // not compete with each other for a match on another list.
+  const likelyDuplicates = new Map<number, number>()
+  // Records with such a pair (a cheap test before the map, which the assignment asks often).
+  const hasDuplicate = new Uint8Array(oneToOne ? n : 0)
+  for (const [i, j] of decisions.same) {
+    if (oneToOne && list[i] === list[j]) {
+      hasDuplicate[i] = 1
+      hasDuplicate[j] = 1
+    }
+  }
   for (let k = 0; k < a.length; k++) {
     const i = a[k] as number
     const j = b[k] as number
     const decided = anyDecided ? decisions.byPair.get(i * n + j) : undefined
-    const p = decided ?? probabilityFromWeight((probability[k] as number) + prior)
+    const evidence = probability[k] as number
+    const p = decided ?? probabilityFromWeight(evidence + prior)
     probability[k] = p
+    if (oneToOne && list[i] === list[j] && p >= DUPLICATE_MIN_POSTERIOR) {
+      likelyDuplicates.set(i * n + j, p)
+      hasDuplicate[i] = 1
+      hasDuplicate[j] = 1
+    }
+    if (oneToOne && decided !== 0 && list[i] !== list[j] && (p >= ASSIGN_MIN_POSTERIOR || decided === 1)) {
+      crossK.push(k)
+      crossEvidence.push(evidence)
+      crossStart.push(p)
+      crossFixed.push(decided === 1 ? 1 : 0)
+    }
+  }
+  lap('score')
+  let assignment: Assignment | undefined
+  if (crossK.length > 0) {
+    const listSize = prepared.listNames.map(() => 0)
+    for (let i = 0; i < n; i++) listSize[list[i] as number] = (listSize[list[i] as number] as number) + 1
+    const ks = crossK.view()
+    const fixedSame = crossFixed.view()
+    assignment = assignOneToOne({
+      a: ks.map((k) => a[k] as number),
+      b: ks.map((k) => b[k] as number),
+      evidence: crossEvidence.view(),
+      start: crossStart.view(),
+      fixedSame,
+      list,
+      listSize,
+      sameListProbability: (x, y) =>
+        hasDuplicate[x] === 1 && hasDuplicate[y] === 1 ? (likelyDuplicates.get(pairCode(x, y, n)) ?? decisions.byPair.get(pairCode(x, y, n)) ?? 0) : 0,
+    })
+    for (let e = 0; e < ks.length; e++) {
+      if (fixedSame[e] === 1) continue
+      probability[ks[e] as number] = assignment.probability[e] as number
+    }
+    lap('assign')
+    const at = assignment.timings
+    progress(
+      `one-to-one assignment: ${ks.length} cross-list pairs, ${assignment.sweeps} sweeps${assignment.converged ? '' : ' (not converged)'} ` +
+        `(ms: setup ${at.setup}, duplicates ${at.duplicates}, sweeps ${at.sweeps})`,
+    )
+  }
+  const bestOf = new Float32Array(prepared.n)
+  for (let k = 0; k < a.length; k++) {
+    const i = a[k] as number
+    const j = b[k] as number
+    const p = probability[k] as number
     if (p > (bestOf[i] as number)) bestOf[i] = p
     if (p > (bestOf[j] as number)) bestOf[j] = p
   }
-  lap('score')
 
   const scratch = new Uint8Array(FIELD_COUNT)
   const posterior = (i: number, j: number): number => {
     const decided = decisions.byPair.get(pairCode(i, j, prepared.n))
     if (decided !== undefined) return decided
+    // A candidate pair has its final probability (one-to-one assignment included).
+    const k = findPair(a, b, i, j)
+    if (k >= 0) return probability[k] as number
     ctx.compare(i, j, scratch, 0)
-    return probabilityFromWeight(scorer.weight(i, j, scratch, 0))
+    const weight = scorer.weight(i, j, scratch, 0)
+    // A pair across lists that was not compared gets the one-to-one prior (no competition
+    // known), so that it is weighed like the assigned pairs it is averaged with.
+    const odds = assignment?.priorOdds(list[i] as number, list[j] as number)
+    if (odds !== undefined) return probabilityFromWeight(weight - prior + Math.log2(odds))
+    return probabilityFromWeight(weight)
   }
   const clustering = clusterRecords({
     n: prepared.n,
@@ -440,6 +549,8 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     mustLink: decisions.same,
     cannotLink: decisions.different,
     posterior,
+    // Without the one-to-one assignment, chains are held back by average linkage as before.
+    averageLinkage: assignment === undefined,
   })
   lap('cluster')
 

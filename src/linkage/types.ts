@@ -69,6 +69,12 @@ export interface LinkOptions {
   readonly workers?: number
   /** Weigh agreeing names by their rarity (term-frequency adjustment). Default true. */
   readonly termFrequency?: boolean
+  /**
+   * A person appears at most once on each list: cross-list pairs are scored jointly under that
+   * constraint (src/linkage/assign.ts), so that the best of several candidates can win and a
+   * candidate already matched elsewhere stops competing. Default true.
+   */
+  readonly oneToOne?: boolean
   /** EM iterations at most. Default 300. */
   readonly maxIterations?: number
   /** Called with progress messages on long work. */

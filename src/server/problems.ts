@@ -3,7 +3,7 @@
 // stay in the server log, never in the answer.
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { isTallyError, type ErrorCode, type FieldIssue } from '../domain/index.js'
+import { TallyError, isTallyError, type ErrorCode, type FieldIssue } from '../domain/index.js'
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
   bad_input: 400,
@@ -63,7 +63,23 @@ function jsonPath(context: string | undefined, instancePath: string): string {
   return rest ? `${where}.${rest}` : where
 }
 
+/** The path of the first string holding a NUL character, if any (PostgreSQL cannot store them). */
+function nulPath(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null
+  if (depth > 64 || value === null || typeof value !== 'object') return null
+  for (const [k, v] of Object.entries(value)) {
+    const found = nulPath(v, `${path}.${k}`, depth + 1)
+    if (found) return found
+  }
+  return null
+}
+
 export function installProblemHandlers(app: FastifyInstance): void {
+  // Text with NUL characters is refused at the edge, naming the field, on every backend alike.
+  app.addHook('preValidation', async (req) => {
+    const where = nulPath(req.query, 'query') ?? nulPath(req.params, 'params') ?? nulPath(req.body, 'body')
+    if (where) throw new TallyError('bad_input', 'text must not contain NUL characters', [{ path: where, message: 'contains a NUL character' }])
+  })
   app.setNotFoundHandler((request, reply) => send(reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`))
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {

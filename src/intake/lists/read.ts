@@ -387,6 +387,10 @@ export function normaliseRow(
   line: number,
 ): ListRow {
   const record: ListRecordInput = { rowNumber, raw }
+  // NUL (byte 0) cannot be stored in PostgreSQL text: the row is refused, saying where.
+  for (const column of columns) {
+    if ((raw[column] ?? '').includes('\u0000')) return { kind: 'error', line, rowNumber, column, message: 'contains a NUL character (byte 0)', raw }
+  }
   for (let i = 0; i < columns.length; i++) {
     const field = fields[i]
     if (field === undefined) continue

@@ -1,0 +1,85 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { assignOneToOne } from './assign.js'
+
+// Lists 0 and 1 with 1,000 records each, so that the prior odds per pair are small; only the
+// records named in the pairs matter.
+const list = new Uint16Array(2000)
+for (let i = 1000; i < 2000; i++) list[i] = 1
+const listSize = [1000, 1000]
+
+test('one-to-one: the better of two candidates wins, a candidate taken elsewhere drops out', () => {
+  // Record 0 (list 0) fits records 1000 and 1001 (list 1); 1000 a little better.
+  const alone = assignOneToOne({
+    a: Int32Array.of(0, 0),
+    b: Int32Array.of(1000, 1001),
+    evidence: Float64Array.of(21, 19),
+    start: Float64Array.of(0.5, 0.2),
+    list,
+    listSize,
+  })
+  const [best, second] = alone.probability as unknown as [number, number]
+  assert.ok(alone.converged)
+  assert.ok(best > second, `${best} > ${second}`)
+  // Now record 1 (list 0) fits 1000 firmly: 1000 is taken, and 0's match is 1001.
+  const taken = assignOneToOne({
+    a: Int32Array.of(0, 0, 1),
+    b: Int32Array.of(1000, 1001, 1000),
+    evidence: Float64Array.of(21, 19, 40),
+    start: Float64Array.of(0.5, 0.2, 1),
+    list,
+    listSize,
+  })
+  const [p0, p1, firm] = taken.probability as unknown as [number, number, number]
+  assert.ok(firm > 0.999, `firm ${firm}`)
+  assert.ok(p0 < 0.05, `taken candidate ${p0}`)
+  assert.ok(p1 > second, `free candidate ${p1} gains over ${second}`)
+})
+
+test('one-to-one: a lone plausible candidate is believed more than pairwise scoring does', () => {
+  // A single candidate with evidence that pairwise scoring puts near one half: under the
+  // constraint, the prior is "record 0 has a match on list 1" (about M / N), not one in N_B per
+  // pair, and nobody competes, so the probability rises above the pairwise one.
+  const a: number[] = [0]
+  const b: number[] = [1000]
+  const evidence: number[] = [16]
+  const start: number[] = [0.5]
+  // 400 firm matches between the lists set M, and with it the prior.
+  for (let k = 1; k <= 400; k++) {
+    a.push(k)
+    b.push(1000 + k)
+    evidence.push(40)
+    start.push(1)
+  }
+  const r = assignOneToOne({ a: Int32Array.from(a), b: Int32Array.from(b), evidence: Float64Array.from(evidence), start: Float64Array.from(start), list, listSize })
+  assert.ok((r.probability[0] as number) > 0.5, `lone candidate ${r.probability[0]}`)
+  assert.ok(Math.abs((r.expectedMatches.get('0|1') as number) - 401) < 1)
+})
+
+test('one-to-one: two records of one list that are one person may both match the same record', () => {
+  const input = {
+    a: Int32Array.of(0, 1),
+    b: Int32Array.of(1000, 1000),
+    evidence: Float64Array.of(30, 30),
+    start: Float64Array.of(0.99, 0.99),
+    list,
+    listSize,
+  }
+  const strangers = assignOneToOne(input)
+  assert.ok((strangers.probability[0] as number) < 0.6 && (strangers.probability[1] as number) < 0.6, 'without duplicates they compete')
+  const duplicates = assignOneToOne({ ...input, sameListProbability: (x, y) => (x + y === 1 ? 0.99 : 0) })
+  assert.ok((duplicates.probability[0] as number) > 0.9 && (duplicates.probability[1] as number) > 0.9, `${duplicates.probability.join(', ')}`)
+})
+
+test('one-to-one: a reviewer\'s "same" holds its records\' slot', () => {
+  const r = assignOneToOne({
+    a: Int32Array.of(0, 1),
+    b: Int32Array.of(1000, 1000),
+    evidence: Float64Array.of(10, 30),
+    start: Float64Array.of(1, 0.99),
+    fixedSame: Uint8Array.of(1, 0),
+    list,
+    listSize,
+  })
+  assert.ok((r.probability[1] as number) < 0.01, `competitor of a decided pair ${r.probability[1]}`)
+})
