@@ -204,7 +204,7 @@ test('users, tokens, key rotation and the public export from the command line', 
 
   const rotated = tally('key', 'rotate', '--db', db)
   assert.equal(rotated.code, 0, rotated.stderr)
-  assert.match(rotated.stdout, /New key k\S+ is current; 1 protected values re-encrypted/, 'the demo seals the father\'s identity')
+  assert.match(rotated.stdout, /New key k\S+ is current; 1 protected value re-encrypted/, 'the demo seals the father\'s identity')
   assert.equal(tally('audit', 'verify', '--db', db).code, 0, 'rotation is audited and the chain holds')
 
   const out = tmp('public.csv')

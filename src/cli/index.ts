@@ -605,7 +605,7 @@ export function buildProgram(out: (line: string) => void = console.log, err: (li
       const store = await app.openWorkspace(database)
       try {
         const r = await app.rotateKey({ store, actor: CLI_ACTOR }, keyFile)
-        out(`New key ${r.newKeyId} is current; ${r.resealed.toLocaleString('en')} protected values re-encrypted. The previous key ${r.previousKeyId} is kept, retired: run \`tally key prune\` once every running server has picked up the new key.`)
+        out(`New key ${r.newKeyId} is current; ${r.resealed.toLocaleString('en')} protected ${r.resealed === 1 ? 'value' : 'values'} re-encrypted. The previous key ${r.previousKeyId} is kept, retired: run \`tally key prune\` once every running server has picked up the new key.`)
       } finally {
         await store.close()
       }
