@@ -152,7 +152,7 @@ export async function signIn(store: Store, username: string, password: string): 
 
 /** Who is making a request, once their session or token checked out. */
 export type Principal =
-  | { kind: 'session'; actor: Actor; user: User; sessionId: number; csrfToken: string; expiresAt: string }
+  | { kind: 'session'; actor: Actor; user: User; sessionId: number; csrfToken: string; expiresAt: string; /** True when this request extended the session. */ renewed: boolean }
   | { kind: 'token'; actor: Actor; tokenId: number; tokenName: string }
 
 /** The principal behind a session cookie, or null when it is unknown, expired or its user disabled. */
@@ -164,11 +164,12 @@ export async function authenticateSession(store: Store, sessionToken: string): P
   const user = await store.users.byId(session.userId)
   if (!user || user.disabled) return null
   let expiresAt = session.expiresAt
-  if (now - Date.parse(session.lastSeenAt) > TOUCH_EVERY_MS) {
+  const renewed = now - Date.parse(session.lastSeenAt) > TOUCH_EVERY_MS
+  if (renewed) {
     expiresAt = new Date(now + SESSION_IDLE_MS).toISOString()
     await store.write(user.username, (w) => w.touchSession(session.id, new Date(now).toISOString(), expiresAt))
   }
-  return { kind: 'session', actor: { name: user.username, role: user.role }, user, sessionId: session.id, csrfToken: csrfTokenFor(sessionToken), expiresAt }
+  return { kind: 'session', actor: { name: user.username, role: user.role }, user, sessionId: session.id, csrfToken: csrfTokenFor(sessionToken), expiresAt, renewed }
 }
 
 /** The principal behind an API token, or null when it is unknown, revoked or expired. */

@@ -47,6 +47,8 @@ export function installAuth(server: FastifyInstance, store: app.Store, table: Ro
       if (cookie) {
         req.principal = await app.authenticateSession(store, cookie)
         if (!req.principal) void reply.clearCookie(SESSION_COOKIE, { path: '/' })
+        // A session in use lives on: its cookie's expiry follows the server's.
+        else if (req.principal.kind === 'session' && req.principal.renewed) void reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, req.principal.expiresAt))
         // A change through a browser session must prove it comes from Tally's own page.
         if (req.principal && UNSAFE.has(req.method)) {
           const presented = req.headers[CSRF_HEADER]
@@ -64,6 +66,11 @@ export function installAuth(server: FastifyInstance, store: app.Store, table: Ro
       throw new TallyError('forbidden', `the ${req.principal.actor.role} role may not ${action} ${resource}`)
     }
   })
+}
+
+/** The session cookie's attributes: HttpOnly, SameSite=Strict, Secure over TLS. */
+export function sessionCookieOptions(req: FastifyRequest, expiresAt: string) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: req.protocol === 'https', expires: new Date(expiresAt) }
 }
 
 /** The use-case context of an authenticated request. */

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import * as app from '../../app/index.js'
 import { Role, TallyError } from '../../domain/index.js'
-import { SESSION_COOKIE } from '../auth.js'
+import { SESSION_COOKIE, sessionCookieOptions } from '../auth.js'
 import { PUBLIC, SIGNED_IN, need, type ServerDeps } from '../deps.js'
 
 const Credentials = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) })
@@ -21,13 +21,7 @@ export function sessionRoutes(deps: ServerDeps, store: app.Store): FastifyPlugin
       },
       async (req, reply) => {
         const s = await app.signIn(store, req.body.username, req.body.password)
-        void reply.setCookie(SESSION_COOKIE, s.sessionToken, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: req.protocol === 'https',
-          expires: new Date(s.expiresAt),
-        })
+        void reply.setCookie(SESSION_COOKIE, s.sessionToken, sessionCookieOptions(req, s.expiresAt))
         return reply.status(201).send({ user: s.user, csrfToken: s.csrfToken, expiresAt: s.expiresAt })
       },
     )
