@@ -52,6 +52,13 @@ console.log(
   `pairwise precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)} ` +
     `(true ${scores.truePairs}, predicted ${scores.predictedPairs}, correct ${scores.correctPairs})`,
 )
+// A digest of the clustering and of the probabilities, to check that a speed-up changed nothing.
+let digest = 0x811c9dc5
+for (let i = 0; i < result.clusterOf.length; i++) digest = Math.imul(digest ^ (result.clusterOf[i] as number), 0x01000193)
+const probabilityBits = new Uint32Array(result.pairs.probability.buffer, result.pairs.probability.byteOffset, result.pairs.probability.length)
+let probabilityDigest = 0x811c9dc5
+for (let k = 0; k < probabilityBits.length; k++) probabilityDigest = Math.imul(probabilityDigest ^ (probabilityBits[k] as number), 0x01000193)
+console.log(`digest: clusters ${(digest >>> 0).toString(16)}, probabilities ${(probabilityDigest >>> 0).toString(16)}`)
 console.log(`stages (ms): ${Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`)
 console.log(`wall ${wall.toFixed(1)} s (linkage only); peak RSS ${peakRssMiB().toFixed(0)} MiB (process; ${rssBefore.toFixed(0)} MiB held by the generated input before linking)`)
 if (result.warnings.length > 0) console.log(`warnings: ${result.warnings.length}, first: ${result.warnings[0]}`)

@@ -467,12 +467,23 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
       hasDuplicate[j] = 1
     }
   }
+  // Without a term-frequency adjustment a pair's evidence depends on its pattern alone: its
+  // posterior comes from a table per pattern, computed by the same operations (the evidence
+  // rounded to float32 as it is stored above), so the same value bit for bit without a pow per pair.
+  const patternPosterior = new Float64Array(PATTERN_COUNT)
+  for (let c = 0; c < PATTERN_COUNT; c++) patternPosterior[c] = probabilityFromWeight(Math.fround((first.patternWeight[c] as number) - prior0) + prior)
+  const tfApplies = first.useTermFrequency
   for (let k = 0; k < a.length; k++) {
     const i = a[k] as number
     const j = b[k] as number
     const decided = anyDecided ? decisions.byPair.get(i * n + j) : undefined
     const evidence = probability[k] as number
-    const p = decided ?? probabilityFromWeight(evidence + prior)
+    const nl = levels[k * FIELD_COUNT] as number
+    const p =
+      decided ??
+      (tfApplies && nl >= 1 && nl <= NAME_TF_LEVELS
+        ? probabilityFromWeight(evidence + prior)
+        : (patternPosterior[patternOf(levels, k * FIELD_COUNT)] as number))
     probability[k] = p
     if (oneToOne && list[i] === list[j] && p >= DUPLICATE_MIN_POSTERIOR) {
       likelyDuplicates.set(i * n + j, p)
