@@ -3,6 +3,7 @@
 // (i < j) in a Float64Array: exact below 2^53, and sorting those codes dedupes them.
 import { TallyError } from '../domain/index.js'
 import { NO_DATE, type PreparedColumns } from './prepare.js'
+import { GrowableArray, sortedUnique } from './growable.js'
 import type { BlockingRule, BlockKeyPart, RuleReport } from './types.js'
 
 /** Default cap on block size (records). */
@@ -42,26 +43,8 @@ export function validateRules(rules: readonly BlockingRule[]): void {
   }
 }
 
-/** Scratch list of numbers in a Float64Array: no boxing of large keys, no garbage. */
-class NumberList {
-  data = new Float64Array(64)
-  length = 0
-  clear(): void {
-    this.length = 0
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2)
-      grown.set(this.data)
-      this.data = grown
-    }
-    this.data[this.length++] = v
-  }
-  pushUnique(v: number): void {
-    for (let k = 0; k < this.length; k++) if (this.data[k] === v) return
-    this.push(v)
-  }
-}
+/** Scratch list of the values of one key: no boxing of large keys, no garbage. */
+type NumberList = GrowableArray<Float64Array>
 
 /** What blocking reads of the prepared records (worker threads hold the same columns). */
 export type BlockingColumns = Pick<
@@ -223,25 +206,6 @@ class KeyTable {
   }
 }
 
-class GrowableFloat64 {
-  data = new Float64Array(1 << 16)
-  length = 0
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2)
-      grown.set(this.data)
-      this.data = grown
-    }
-    this.data[this.length++] = v
-  }
-  sortedUnique(): Float64Array<ArrayBuffer> {
-    const view = this.data.subarray(0, this.length).sort()
-    let w = 0
-    for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
-    return view.slice(0, w)
-  }
-}
-
 /** Candidate pairs (record indices, a < b) and what each rule contributed. */
 export interface Candidates {
   readonly a: Int32Array
@@ -264,9 +228,9 @@ export interface RulePairs {
  */
 export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
   const n = p.n
-  const keys = new NumberList()
+  const keys = new GrowableArray(Float64Array, 64)
   const cap = rule.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
-  const scratch = rule.on.map(() => new NumberList())
+  const scratch = rule.on.map(() => new GrowableArray(Float64Array, 64))
   // Group records by key: key → group id, then a counting sort of (group, record).
   const groupOf = new KeyTable()
   let recs = new Int32Array(n)
@@ -304,7 +268,7 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
     fill[g] = at + 1
     members[at] = recs[k] as number
   }
-  const codes = new GrowableFloat64()
+  const codes = new GrowableArray(Float64Array, 1 << 16)
   let blocks = 0
   let skippedBlocks = 0
   let skippedRecords = 0
@@ -329,7 +293,7 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
       }
     }
   }
-  return { codes: codes.sortedUnique(), blocks, skippedBlocks, skippedRecords }
+  return { codes: sortedUnique(codes), blocks, skippedBlocks, skippedRecords }
 }
 
 /**

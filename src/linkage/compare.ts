@@ -1,7 +1,7 @@
 // The comparison kernel: for a pair of records, one level code per field. Runs in worker threads
 // over millions of pairs, so it reads typed columns, writes into a Uint8Array, and memoises token
 // similarities (names repeat: the same two spellings meet again and again).
-import { jaroWinkler, jaroWinklerCodes } from './similarity.js'
+import { jaroWinkler, jaroWinklerCodes, meanOfGreedyPairs } from './similarity.js'
 import { MAX_TOKENS, NO_DATE, type PreparedColumns } from './prepare.js'
 
 /** The comparison fields, in the order of a comparison vector. */
@@ -116,8 +116,8 @@ export class CompareContext {
   }
 
   /**
-   * Order-insensitive token-set score (see tokenSetSimilarity in similarity.ts), inlined over
-   * token ids with a preallocated score matrix: this is the innermost loop of linkage.
+   * Order-insensitive token-set score (see tokenSetSimilarity in similarity.ts) over token ids,
+   * with a preallocated score matrix: this is the innermost loop of linkage.
    */
   private tokenSetScore(ai: number, ae: number, bi: number, be: number): number {
     const d = this.data
@@ -131,30 +131,7 @@ export class CompareContext {
       const x = d.tokenIds[si + i] as number
       for (let j = 0; j < nl; j++) scores[i * nl + j] = this.tokenSimilarity(x, d.tokenIds[li + j] as number)
     }
-    let usedShort = 0
-    let usedLong = 0
-    let total = 0
-    for (let round = 0; round < ns; round++) {
-      let best = -1
-      let bi2 = 0
-      let bj = 0
-      for (let i = 0; i < ns; i++) {
-        if (usedShort & (1 << i)) continue
-        for (let j = 0; j < nl; j++) {
-          if (usedLong & (1 << j)) continue
-          const s = scores[i * nl + j] as number
-          if (s > best) {
-            best = s
-            bi2 = i
-            bj = j
-          }
-        }
-      }
-      usedShort |= 1 << bi2
-      usedLong |= 1 << bj
-      total += best
-    }
-    return total / ns
+    return meanOfGreedyPairs(scores, ns, nl)
   }
 
   /** Name level of records i and j (order-insensitive token-set score). */

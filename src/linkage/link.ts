@@ -5,6 +5,7 @@ import { blockCandidates, DEFAULT_RULES, validateRules, type Candidates } from '
 import { assignOneToOne, type Assignment } from './assign.js'
 import { clusterRecords } from './cluster.js'
 import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS } from './compare.js'
+import { GrowableArray } from './growable.js'
 import {
   countPatterns,
   defaultStartingM,
@@ -134,31 +135,6 @@ function fitModel(
   return modelFrom(lambda, m, randomU, final.iterations, final.converged)
 }
 
-
-type TypedArray = Int32Array | Float64Array | Uint8Array
-
-/** An append-only typed array that doubles its buffer (no boxed numbers for millions of pairs). */
-class GrowableArray<T extends TypedArray> {
-  private data: T
-  length = 0
-  constructor(private readonly make: new (size: number) => T) {
-    this.data = new make(1024)
-  }
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new this.make(this.data.length * 2)
-      bigger.set(this.data as never)
-      this.data = bigger
-    }
-    this.data[this.length++] = value
-  }
-
-  /** The values pushed so far (a view, not a copy). */
-  view(): T {
-    return this.data.subarray(0, this.length) as T
-  }
-}
 
 /**
  * Cross-list pairs below this pairwise posterior are left out of the one-to-one assignment (their

@@ -113,8 +113,17 @@ export function tokenSetSimilarity<T>(a: readonly T[], b: readonly T[], similari
   const nl = long.length
   if (ns === 0) return 0
   // Names have at most a handful of tokens: the full score matrix is tiny.
-  const scores: number[] = []
-  for (let i = 0; i < ns; i++) for (let j = 0; j < nl; j++) scores.push(similarity(short[i] as T, long[j] as T))
+  const scores = new Float64Array(ns * nl)
+  for (let i = 0; i < ns; i++) for (let j = 0; j < nl; j++) scores[i * nl + j] = similarity(short[i] as T, long[j] as T)
+  return meanOfGreedyPairs(scores, ns, nl)
+}
+
+/**
+ * The pairing step of the token-set score: over an ns × nl score matrix (row-major, ns ≤ nl ≤ 31),
+ * pair each row with its best unused column, best pairs first, and return the mean score.
+ * Shared by tokenSetSimilarity and the comparison hot loop (compare.ts).
+ */
+export function meanOfGreedyPairs(scores: Float64Array, ns: number, nl: number): number {
   let usedShort = 0
   let usedLong = 0
   let total = 0
@@ -126,7 +135,7 @@ export function tokenSetSimilarity<T>(a: readonly T[], b: readonly T[], similari
       if (usedShort & (1 << i)) continue
       for (let j = 0; j < nl; j++) {
         if (usedLong & (1 << j)) continue
-        const s = scores[i * nl + j] ?? 0
+        const s = scores[i * nl + j] as number
         if (s > best) {
           best = s
           bi = i

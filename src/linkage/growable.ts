@@ -1,0 +1,49 @@
+// An append-only typed array that doubles its buffer: the one growable list of the linkage hot
+// loops (blocking keys, candidate codes, the pairs scoring hands to the assignment), so millions
+// of values are never boxed.
+
+type TypedArray = Int32Array | Float64Array | Uint8Array
+
+export class GrowableArray<T extends TypedArray> {
+  /** The buffer; values are data[0 .. length). Hot loops read it directly. */
+  data: T
+  length = 0
+  constructor(
+    private readonly make: new (size: number) => T,
+    initialSize = 1024,
+  ) {
+    this.data = new make(initialSize)
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new this.make(this.data.length * 2)
+      bigger.set(this.data as never)
+      this.data = bigger
+    }
+    this.data[this.length++] = value
+  }
+
+  /** Appends unless the value is already there (for the few values of one record's key). */
+  pushUnique(value: number): void {
+    for (let k = 0; k < this.length; k++) if (this.data[k] === value) return
+    this.push(value)
+  }
+
+  clear(): void {
+    this.length = 0
+  }
+
+  /** The values pushed so far (a view, not a copy). */
+  view(): T {
+    return this.data.subarray(0, this.length) as T
+  }
+}
+
+/** The distinct values of a list, sorted (the list's buffer is sorted in place). */
+export function sortedUnique(list: GrowableArray<Float64Array>): Float64Array<ArrayBuffer> {
+  const view = list.view().sort()
+  let w = 0
+  for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
+  return view.slice(0, w)
+}
