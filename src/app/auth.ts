@@ -4,19 +4,17 @@ import { z } from 'zod'
 import { Role, TallyError, type User } from '../domain/index.js'
 import {
   authorize,
-  can,
   csrfTokenFor,
   csrfTokenMatches,
   generatePassword,
   hashPassword,
+  holds,
   hashSecret,
   newSecret,
   passwordProblem,
   verifyAgainstNothing,
   verifyPassword,
-  type Action,
   type Permission,
-  type Resource,
 } from '../security/index.js'
 import type { ApiToken, Store } from '../store/index.js'
 import type { Actor, Context } from './context.js'
@@ -102,8 +100,7 @@ export type { Permission }
 
 /** True when `role` holds `permission` in the role table (src/security/permissions.ts). */
 export function roleMay(role: Role, permission: Permission): boolean {
-  const [resource, action] = permission.split(':') as [Resource, Action]
-  return can(role, action, resource)
+  return holds(role, permission)
 }
 
 /** True when a change sent through a session carries that session's CSRF token. */

@@ -7,7 +7,6 @@ import { TallyError } from '../domain/index.js'
 import { FieldCipher, isSealed, removeRetiredKeys, rotateKeyFile } from '../security/index.js'
 import { SEALED_COLUMNS, isPostgresUrl, type SealedRow, type SealedTable } from '../store/index.js'
 import type { Context } from './context.js'
-import { SEAL } from './protect.js'
 
 /**
  * The key file: the --key-file flag, else TALLY_KEY_FILE, else beside a SQLite database with the
@@ -25,11 +24,16 @@ export function openSealer(keyFile: string): FieldCipher | null {
   return existsSync(keyFile) ? FieldCipher.open(keyFile) : null
 }
 
-const SEAL_CONTEXT: Record<SealedTable, Record<string, string>> = {
-  source: { protected_data: SEAL.source },
-  person: { protected_data: SEAL.person },
-  document: { protected_text: SEAL.documentText, protected_original: SEAL.documentOriginal },
-  claim: { protected_quote: SEAL.claimQuote },
+/** Every sealed row, a page at a time, table by table. */
+async function* sealedRows(ctx: Context, pageSize: number): AsyncGenerator<{ table: SealedTable; page: SealedRow[] }> {
+  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) {
+    for (let after = 0; ; ) {
+      const page = await ctx.store.sealed.page(table, after, pageSize)
+      if (page.length === 0) break
+      yield { table, page }
+      after = page[page.length - 1]!.id
+    }
+  }
 }
 
 export interface RotationReport {
@@ -50,24 +54,20 @@ export async function rotateKey(ctx: Context, keyFile: string): Promise<Rotation
   const { newKeyId, previousKeyId } = rotateKeyFile(keyFile)
   const cipher = FieldCipher.open(keyFile)
   let resealed = 0
-  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) {
-    for (let after = 0; ; ) {
-      const page = await ctx.store.sealed.page(table, after, 500)
-      if (page.length === 0) break
-      const changed: SealedRow[] = []
-      for (const row of page) {
-        const values: SealedRow['values'] = {}
-        for (const [column, sealed] of Object.entries(row.values) as [keyof SealedRow['values'], string | null][]) {
-          if (sealed === null || !isSealed(sealed) || cipher.keyIdOf(sealed) === newKeyId) continue
-          const context = SEAL_CONTEXT[table][column]!
-          values[column] = cipher.encrypt(cipher.decrypt(sealed, context), context)
-          resealed++
-        }
-        if (Object.keys(values).length > 0) changed.push({ id: row.id, values })
+  for await (const { table, page } of sealedRows(ctx, 500)) {
+    const changed: SealedRow[] = []
+    for (const row of page) {
+      const values: SealedRow['values'] = {}
+      for (const [column, sealed] of Object.entries(row.values) as [keyof SealedRow['values'], string | null][]) {
+        if (sealed === null || !isSealed(sealed) || cipher.keyIdOf(sealed) === newKeyId) continue
+        // The seal context is the column's name (see SEAL in protect.ts).
+        const context = `${table}.${column}`
+        values[column] = cipher.encrypt(cipher.decrypt(sealed, context), context)
+        resealed++
       }
-      if (changed.length > 0) await ctx.store.write(ctx.actor.name, (w) => w.resealRows(table, changed))
-      after = page[page.length - 1]!.id
+      if (Object.keys(values).length > 0) changed.push({ id: row.id, values })
     }
+    if (changed.length > 0) await ctx.store.write(ctx.actor.name, (w) => w.resealRows(table, changed))
   }
   return { newKeyId, previousKeyId, resealed }
 }
@@ -76,13 +76,8 @@ export async function rotateKey(ctx: Context, keyFile: string): Promise<Rotation
 export async function pruneKeys(ctx: Context, keyFile: string): Promise<string[]> {
   const cipher = FieldCipher.open(keyFile)
   const used = new Set<string>()
-  for (const table of Object.keys(SEALED_COLUMNS) as SealedTable[]) {
-    for (let after = 0; ; ) {
-      const page = await ctx.store.sealed.page(table, after, 1000)
-      if (page.length === 0) break
-      for (const row of page) for (const v of Object.values(row.values)) if (v && isSealed(v)) used.add(cipher.keyIdOf(v))
-      after = page[page.length - 1]!.id
-    }
+  for await (const { page } of sealedRows(ctx, 1000)) {
+    for (const row of page) for (const v of Object.values(row.values)) if (v && isSealed(v)) used.add(cipher.keyIdOf(v))
   }
   return removeRetiredKeys(keyFile, used)
 }

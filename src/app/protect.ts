@@ -6,7 +6,10 @@ import { hasClearance } from '../security/index.js'
 import type { Reader } from '../store/index.js'
 import type { Context } from './context.js'
 
-/** Seal contexts: the column a value belongs to, bound into the ciphertext. */
+/**
+ * Seal contexts: the column a value belongs to ("table.column", as in the store's
+ * SEALED_COLUMNS), bound into the ciphertext. Key rotation derives the same names.
+ */
 export const SEAL = {
   source: 'source.protected_data',
   person: 'person.protected_data',

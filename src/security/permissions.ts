@@ -79,6 +79,11 @@ export function can(role: Role, action: Action, resource: Resource): boolean {
   return GRANTS[role].has(`${resource}:${action}`)
 }
 
+/** The same question with the permission as routes name it ("source:read"). */
+export function holds(role: Role, permission: Permission): boolean {
+  return GRANTS[role].has(permission)
+}
+
 export function hasClearance(role: Role): boolean {
   return CLEARANCE[role]
 }
