@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -80,4 +80,13 @@ test('tally ingest keeps the original bytes and their SHA-256, once; drafts wait
     await server.close()
     await store.close()
   }
+})
+
+test('a file with NUL bytes is refused as not a text document, before anything is stored', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tally-nul-'))
+  const file = join(dir, 'binary.txt')
+  writeFileSync(file, Buffer.from('Three men were killed\u0000 in Raqqa.', 'utf8'))
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'bin', 'tally.js'), 'ingest', file, '--db', join(dir, 't.db')], { encoding: 'utf8' })
+  assert.equal(r.status, 2, r.stderr)
+  assert.match(r.stderr, /contains NUL bytes: it is not a text document/)
 })

@@ -33,11 +33,15 @@ export interface IngestResult {
 }
 
 function decode(bytes: Buffer, file: string): string {
+  let text: string
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
   } catch {
     throw new TallyError('bad_input', `${file} is not UTF-8 text: save it as UTF-8 and try again`)
   }
+  // Text never holds NUL (and PostgreSQL cannot store it): such a file is not a text document.
+  if (text.includes('\u0000')) throw new TallyError('bad_input', `${file} contains NUL bytes: it is not a text document`)
+  return text
 }
 
 /** Reads and extracts a document without storing anything (`tally extract`). */
