@@ -20,6 +20,14 @@ export const LEVELS: Readonly<Record<Field, readonly string[]>> = {
 export const FIELD_COUNT = FIELDS.length
 export const LEVEL_COUNTS: readonly number[] = FIELDS.map((f) => LEVELS[f].length)
 
+/** The name level of a candidate pair set aside unscored (see CompareContext.compareCandidate). */
+export const SET_ASIDE = 255
+/** One set-aside pair in this many is compared all the same, to stand for the others in the fit. */
+export const SET_ASIDE_SAMPLING = 16
+/** Flag on the name level of such a sampled pair. */
+export const SAMPLED = 0x40
+const SAMPLE_BELOW = 2 ** 32 / SET_ASIDE_SAMPLING
+
 /** Name levels 1 and 2 (exact, ≥ 0.95) carry the term-frequency adjustment. */
 export const NAME_TF_LEVELS = 2
 
@@ -32,6 +40,14 @@ export const NAME_TF_LEVELS = 2
 // each slot holding the pair it answers for. No allocation, no Map of boxed keys, and a collision
 // only costs one recomputation.
 const MEMO_BITS = 20
+
+/** Which spelling of a token a Jaro–Winkler is taken on. */
+type TokenForm = 'compare' | 'skeleton' | 'roman'
+/**
+ * Across scripts, the romanised Arabic spelling against the Latin one counts a little less than a
+ * skeleton agreement: the romanisation guesses the short vowels as absent.
+ */
+const ROMAN_WEIGHT = 0.95
 const MEMO_MASK = (1 << MEMO_BITS) - 1
 
 export class CompareContext {
@@ -49,20 +65,27 @@ export class CompareContext {
   private readonly compareLength: Int32Array
   private readonly skeletonStart: Int32Array
   private readonly skeletonLength: Int32Array
+  private readonly romanStart: Int32Array
+  private readonly romanLength: Int32Array
   constructor(readonly data: PreparedColumns) {
     const tokens = data.tokenCompare.length
     let size = 0
-    for (let t = 0; t < tokens; t++) size += (data.tokenCompare[t] as string).length + (data.tokenSkeleton[t] as string).length
+    for (let t = 0; t < tokens; t++) {
+      size += (data.tokenCompare[t] as string).length + (data.tokenSkeleton[t] as string).length + (data.tokenRoman[t] as string).length
+    }
     this.codes = new Uint16Array(size)
     this.compareStart = new Int32Array(tokens)
     this.compareLength = new Int32Array(tokens)
     this.skeletonStart = new Int32Array(tokens)
     this.skeletonLength = new Int32Array(tokens)
+    this.romanStart = new Int32Array(tokens)
+    this.romanLength = new Int32Array(tokens)
     let at = 0
     for (let t = 0; t < tokens; t++) {
       for (const [text, starts, lengths] of [
         [data.tokenCompare[t] as string, this.compareStart, this.compareLength],
         [data.tokenSkeleton[t] as string, this.skeletonStart, this.skeletonLength],
+        [data.tokenRoman[t] as string, this.romanStart, this.romanLength],
       ] as const) {
         starts[t] = at
         lengths[t] = text.length
@@ -71,25 +94,26 @@ export class CompareContext {
     }
   }
 
-  /** jaroWinkler of two tokens' comparison forms (skeleton = false) or skeletons, bit for bit. */
-  private tokenJaroWinkler(x: number, y: number, skeleton: boolean): number {
-    const sa = skeleton ? (this.skeletonStart[x] as number) : (this.compareStart[x] as number)
-    const la = skeleton ? (this.skeletonLength[x] as number) : (this.compareLength[x] as number)
-    const sb = skeleton ? (this.skeletonStart[y] as number) : (this.compareStart[y] as number)
-    const lb = skeleton ? (this.skeletonLength[y] as number) : (this.compareLength[y] as number)
+  /** jaroWinkler of two tokens' comparison forms, skeletons or romanisations, bit for bit. */
+  private tokenJaroWinkler(x: number, y: number, form: TokenForm): number {
+    const starts = form === 'skeleton' ? this.skeletonStart : form === 'roman' ? this.romanStart : this.compareStart
+    const lengths = form === 'skeleton' ? this.skeletonLength : form === 'roman' ? this.romanLength : this.compareLength
+    const la = lengths[x] as number
+    const lb = lengths[y] as number
     if (la > 30 || lb > 30) {
       const d = this.data
-      return skeleton
-        ? jaroWinkler(d.tokenSkeleton[x] as string, d.tokenSkeleton[y] as string)
-        : jaroWinkler(d.tokenCompare[x] as string, d.tokenCompare[y] as string)
+      const texts = form === 'skeleton' ? d.tokenSkeleton : form === 'roman' ? d.tokenRoman : d.tokenCompare
+      return jaroWinkler(texts[x] as string, texts[y] as string)
     }
-    return jaroWinklerCodes(this.codes, sa, la, sb, lb)
+    return jaroWinklerCodes(this.codes, starts[x] as number, la, starts[y] as number, lb)
   }
 
   /**
    * Similarity of two name tokens. Same script: Jaro–Winkler of the normalised spellings, or 0.96
-   * when only the vowels differ (Mohamed / Muhammad have one skeleton). Across scripts only the
-   * consonant skeletons can meet: equal skeletons score 1, otherwise their Jaro–Winkler.
+   * when only the vowels differ (Mohamed / Muhammad have one skeleton). Across scripts: equal
+   * consonant skeletons score 1, otherwise the better of the skeletons' Jaro–Winkler and that of
+   * the Latin spelling against the romanised Arabic (a typo in a three-letter skeleton leaves
+   * little of it; the written long vowels of the romanisation keep the rest comparable).
    */
   tokenSimilarity(x: number, y: number): number {
     if (x === y) return 1
@@ -104,10 +128,10 @@ export class CompareContext {
     // order reached the memo first would otherwise depend on how pairs were split over workers.
     const sameSkeleton = d.tokenSkeletonId[lo] === d.tokenSkeletonId[hi]
     if (d.tokenScript[lo] === d.tokenScript[hi]) {
-      const jw = this.tokenJaroWinkler(lo, hi, false)
-      s = sameSkeleton ? Math.max(jw, 0.96) : Math.max(jw, 0.95 * this.tokenJaroWinkler(lo, hi, true))
+      const jw = this.tokenJaroWinkler(lo, hi, 'compare')
+      s = sameSkeleton ? Math.max(jw, 0.96) : Math.max(jw, 0.95 * this.tokenJaroWinkler(lo, hi, 'skeleton'))
     } else {
-      s = sameSkeleton ? 1 : this.tokenJaroWinkler(lo, hi, true)
+      s = sameSkeleton ? 1 : Math.max(this.tokenJaroWinkler(lo, hi, 'skeleton'), ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman'))
     }
     this.memo[at] = lo
     this.memo[at + 1] = hi
@@ -173,9 +197,32 @@ export class CompareContext {
 
   /** Writes the comparison vector of records i and j at out[offset .. offset + FIELD_COUNT). */
   compare(i: number, j: number, out: Uint8Array, offset: number): void {
-    const d = this.data
+    this.compareOthers(i, j, out, offset)
     out[offset] = this.nameLevel(i, j)
+  }
 
+  /**
+   * As compare, for a candidate pair from blocking: when two of sex, age, date and place clearly
+   * contradict each other, the name (the costly part) is not compared and the name level is
+   * SET_ASIDE. Such a pair is worth less than -14 bits before its name under any model fitted so
+   * far (each contradiction is an error of its own in one of the two records), which no name can
+   * make up for; most candidate pairs of a large input are of this kind (blocking chose them for
+   * a name, not for the rest).
+   */
+  compareCandidate(i: number, j: number, out: Uint8Array, offset: number): void {
+    this.compareOthers(i, j, out, offset)
+    const contradictions =
+      (out[offset + 1] === 2 ? 1 : 0) + (out[offset + 2] === 4 ? 1 : 0) + (out[offset + 3] === 5 ? 1 : 0) + (out[offset + 4] === 5 ? 1 : 0)
+    if (contradictions < 2) out[offset] = this.nameLevel(i, j)
+    // One in SET_ASIDE_SAMPLING is compared all the same and marked, so that the model can be
+    // fitted on all candidates (the sample counted SET_ASIDE_SAMPLING times), as without it.
+    else if ((Math.imul(i, 0x9e3779b1) ^ Math.imul(j, 0x85ebca6b)) >>> 0 < SAMPLE_BELOW) out[offset] = this.nameLevel(i, j) | SAMPLED
+    else out[offset] = SET_ASIDE
+  }
+
+  /** Every level but the name's. */
+  private compareOthers(i: number, j: number, out: Uint8Array, offset: number): void {
+    const d = this.data
     const si = d.sex[i] as number
     const sj = d.sex[j] as number
     out[offset + 1] = si === 0 || sj === 0 ? 0 : si === sj ? 1 : 2
@@ -253,12 +300,13 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
 }
 
 /**
- * Comparison vectors of pairs [start, end) of (a, b): FIELD_COUNT level codes per pair.
+ * Comparison vectors of candidate pairs [start, end) of (a, b): FIELD_COUNT level codes per pair
+ * (name level SET_ASIDE for a pair of clear contradictions).
  *
  * @example compareRange(ctx, a, b, 0, a.length) // Uint8Array of a.length * FIELD_COUNT codes
  */
 export function compareRange(ctx: CompareContext, a: Int32Array, b: Int32Array, start: number, end: number): Uint8Array {
   const out = new Uint8Array((end - start) * FIELD_COUNT)
-  for (let p = start; p < end; p++) ctx.compare(a[p] as number, b[p] as number, out, (p - start) * FIELD_COUNT)
+  for (let p = start; p < end; p++) ctx.compareCandidate(a[p] as number, b[p] as number, out, (p - start) * FIELD_COUNT)
   return out
 }

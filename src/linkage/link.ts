@@ -4,7 +4,7 @@ import { TallyError } from '../domain/index.js'
 import { blockCandidates, DEFAULT_RULES, validateRules, type Candidates } from './blocking.js'
 import { assignOneToOne, type Assignment } from './assign.js'
 import { clusterRecords } from './cluster.js'
-import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS } from './compare.js'
+import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS, SAMPLED, SET_ASIDE, SET_ASIDE_SAMPLING } from './compare.js'
 import { GrowableArray } from './growable.js'
 import {
   countPatterns,
@@ -364,17 +364,24 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
       await pool.close()
     }
   } else candidates = blockCandidates(prepared, rules)
-  const { a, b } = candidates
   lap('block')
-  progress(`blocking: ${a.length} candidate pairs`)
+  progress(`blocking: ${candidates.a.length} candidate pairs`)
 
-  const workers = options.workers ?? defaultWorkers(a.length)
-  const levels = await compareAllPairs(prepared, a, b, workers)
+  const workers = options.workers ?? defaultWorkers(candidates.a.length)
+  const compared = withoutSetAside(candidates.a, candidates.b, await compareAllPairs(prepared, candidates.a, candidates.b, workers))
+  const { a, b, levels } = compared
   lap('compare')
-  progress(`compared ${a.length} pairs on ${Math.max(1, workers)} thread(s)`)
+  progress(`compared ${candidates.a.length} pairs on ${Math.max(1, workers)} thread(s); ${compared.setAside} set aside for two clear contradictions`)
 
   const ctx = new CompareContext(prepared)
   const counts = countPatterns(levels)
+  // Each compared sample of the set-aside pairs stands for SET_ASIDE_SAMPLING of them.
+  const standsFor = new Uint8Array(a.length).fill(1)
+  for (const k of compared.sampled) {
+    standsFor[k] = SET_ASIDE_SAMPLING
+    const pattern = patternOf(levels, k * FIELD_COUNT)
+    counts[pattern] = (counts[pattern] as number) + SET_ASIDE_SAMPLING - 1
+  }
   const sameCounts = new Float64Array(PATTERN_COUNT)
   const differentCounts = new Float64Array(PATTERN_COUNT)
   const decidedLevels = new Uint8Array(FIELD_COUNT)
@@ -417,7 +424,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     probability[k] = evidence
     if (anyDecided && decisions.byPair.has(i * n + j)) continue
     const bin = binOf(evidence)
-    histogram[bin] = (histogram[bin] as number) + 1
+    histogram[bin] = (histogram[bin] as number) + (standsFor[k] as number)
   }
   model = modelFrom(solveLambda(histogram, model.lambda, total(sameCounts), (n * (n - 1)) / 2), model.m, model.u, model.iterations, model.converged)
   const scorer = new PairScorer(model, prepared)
@@ -549,13 +556,42 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     clusterCount: clustering.clusterCount,
     model,
     blocking: candidates.report,
-    candidatePairs: a.length,
+    candidatePairs: candidates.a.length,
+    contradictedPairs: compared.setAside,
     pairs: { a, b, levels, probability },
     recordIds: prepared.recordIds,
     clusterOf: clustering.clusterOf,
     warnings: [...prepared.warnings, ...clustering.warnings],
     timings,
   }
+}
+
+/**
+ * The candidate pairs without those set aside by the comparison (name level SET_ASIDE), in
+ * place: the arrays are compacted and views of them returned, so no second copy is held.
+ */
+function withoutSetAside(
+  a: Int32Array,
+  b: Int32Array,
+  levels: Uint8Array,
+): { a: Int32Array; b: Int32Array; levels: Uint8Array; setAside: number; sampled: Int32Array } {
+  let w = 0
+  const sampled = new GrowableArray(Int32Array)
+  for (let k = 0; k < a.length; k++) {
+    const name = levels[k * FIELD_COUNT] as number
+    if (name === SET_ASIDE) continue
+    if ((name & SAMPLED) !== 0) {
+      levels[k * FIELD_COUNT] = name & ~SAMPLED
+      sampled.push(w)
+    }
+    if (w !== k) {
+      a[w] = a[k] as number
+      b[w] = b[k] as number
+      levels.copyWithin(w * FIELD_COUNT, k * FIELD_COUNT, (k + 1) * FIELD_COUNT)
+    }
+    w++
+  }
+  return { a: a.subarray(0, w), b: b.subarray(0, w), levels: levels.subarray(0, w * FIELD_COUNT), setAside: a.length - w, sampled: sampled.view() }
 }
 
 /**

@@ -18,6 +18,13 @@ export interface NameToken {
   readonly script: Script
   readonly compare: string
   readonly skeleton: string
+  /**
+   * A Latin spelling with the vowels the token writes: the compare form of a Latin token, a
+   * letter-by-letter romanisation of an Arabic one (يوسف → yusf). Across scripts it is compared
+   * when the skeletons differ: three-letter skeletons are too short for one typo to leave them
+   * similar, and the long vowels Arabic writes carry evidence the skeleton drops.
+   */
+  readonly roman: string
 }
 
 const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/
@@ -38,6 +45,32 @@ const ARABIC_SKELETON: Record<string, string> = {
   'ب': 'b', 'ت': 't', 'ث': 't', 'ج': 'j', 'ح': 'h', 'خ': 'x', 'د': 'd', 'ذ': 'd', 'ر': 'r',
   'ز': 'z', 'س': 's', 'ش': 'S', 'ص': 's', 'ض': 'd', 'ط': 't', 'ظ': 'z', 'غ': 'g', 'ف': 'f',
   'ق': 'k', 'ك': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n', 'ه': 'h',
+}
+
+/** Arabic letters (normalised) to Latin, for `roman`; glides are handled in romanizeArabic. */
+const ARABIC_ROMAN: Record<string, string> = {
+  'ا': 'a', 'ء': '', 'ع': '', 'ب': 'b', 'ت': 't', 'ث': 'th', 'ج': 'j', 'ح': 'h', 'خ': 'kh', 'د': 'd',
+  'ذ': 'dh', 'ر': 'r', 'ز': 'z', 'س': 's', 'ش': 'sh', 'ص': 's', 'ض': 'd', 'ط': 't', 'ظ': 'z', 'غ': 'gh',
+  'ف': 'f', 'ق': 'q', 'ك': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n', 'ه': 'h',
+}
+
+/**
+ * A rough romanisation of a normalised Arabic token, then the Latin normalisation: w and y at the
+ * start of a word or after alef, u and i elsewhere; a final haa (taa marbuta) as a.
+ *
+ * @example romanizeArabic('يوسف') // 'yusf'
+ */
+export function romanizeArabic(word: string): string {
+  let out = ''
+  for (let k = 0; k < word.length; k++) {
+    const ch = word[k] as string
+    const consonantal = k === 0 || word[k - 1] === 'ا'
+    if (ch === 'و') out += consonantal ? 'w' : 'u'
+    else if (ch === 'ي') out += consonantal ? 'y' : 'i'
+    else if (ch === 'ه' && k === word.length - 1 && k > 0) out += 'a'
+    else out += ARABIC_ROMAN[ch] ?? ''
+  }
+  return normalizeLatinToken(out)
 }
 
 const ARABIC_INDIC_ZERO = 0x0660
@@ -211,11 +244,13 @@ export function tokenizeName(text: string): NameToken[] {
   for (let i = 0; i < words.length; i++) {
     const word = words[i] ?? ''
     if (isArabicScript(word)) {
-      let w = normalizeArabic(word)
+      let w = withoutArabicArticle(word)
       if (w.length === 0 || ARABIC_SON_OF.has(w)) continue
-      // The article goes first (العبد الله is عبد الله with an article); الله itself is a name.
-      if (w.startsWith('ال') && w.length >= 4 && w !== 'الله') w = w.slice(2)
-      if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
+      // Abu Abd al-Hadi: the Abd compound binds first, then Abu takes it whole.
+      if ((w === 'ابو' || w === 'بو') && i + 2 < words.length && normalizeArabic(words[i + 1] ?? '') === 'عبد') {
+        w = w + 'عبد' + normalizeArabic(words[i + 2] ?? '')
+        i += 2
+      } else if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
         w = w + normalizeArabic(words[++i] ?? '')
       }
       out.push(arabicToken(w))
@@ -234,6 +269,14 @@ export function tokenizeName(text: string): NameToken[] {
       }
       if (more && LATIN_ABU.has(lower)) {
         i++
+        // Abu Abd al-Hadi, as Abu Abdulhadi.
+        if (i + 1 < words.length && LATIN_ABD.has(normalizeLatinToken(words[i] ?? ''))) {
+          let j = i + 1
+          if (j + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[j] ?? ''))) j++
+          i = j
+          out.push(latinToken('abuabdal' + (words[j] ?? '')))
+          continue
+        }
         out.push(latinToken('abu' + (words[i] ?? '')))
         continue
       }
@@ -241,6 +284,20 @@ export function tokenizeName(text: string): NameToken[] {
     }
   }
   return out
+}
+
+/**
+ * An Arabic word normalised, without the definite article. The article is written with a bare
+ * alef (ال, or wasla ٱل); a name whose first letter is a hamza-seated alef is not the article:
+ * إلياس is Ilyas, not al-Yas. So the test is made before folding the alef forms together.
+ * The article goes before compounds are read (العبد الله is عبد الله with an article); الله itself
+ * is a name.
+ */
+function withoutArabicArticle(word: string): string {
+  const w = normalizeArabic(word)
+  const raw = word.normalize('NFC').replace(ARABIC_MARKS, '')
+  const bareArticle = raw.startsWith('ال') || raw.startsWith('ٱل')
+  return bareArticle && w.length >= 4 && w !== 'الله' ? w.slice(2) : w
 }
 
 const tokenCache = new Map<string, NameToken>()
@@ -256,9 +313,12 @@ function cached(key: string, make: () => NameToken): NameToken {
 }
 
 function arabicToken(word: string): NameToken {
-  return cached('A' + word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word) }))
+  return cached('A' + word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word), roman: romanizeArabic(word) }))
 }
 
 function latinToken(word: string): NameToken {
-  return cached('L' + word, () => ({ script: 'latin', compare: normalizeLatinToken(word), skeleton: latinSkeleton(word) }))
+  return cached('L' + word, () => {
+    const compare = normalizeLatinToken(word)
+    return { script: 'latin', compare, skeleton: latinSkeleton(word), roman: compare }
+  })
 }

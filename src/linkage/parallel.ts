@@ -34,7 +34,7 @@ export function columnsOf(p: PreparedRecords): PreparedColumns {
     n: p.n, list: p.list, sex: p.sex, age: p.age, dateLo: p.dateLo, dateHi: p.dateHi, monthLo: p.monthLo,
     monthHi: p.monthHi, locality: p.locality, admin: p.admin, country: p.country, lat: p.lat, lon: p.lon,
     tokenStart: p.tokenStart, tokenIds: p.tokenIds, nameKey: p.nameKey, tokenCompare: p.tokenCompare,
-    tokenSkeleton: p.tokenSkeleton, tokenScript: p.tokenScript, tokenSkeletonId: p.tokenSkeletonId,
+    tokenSkeleton: p.tokenSkeleton, tokenRoman: p.tokenRoman, tokenScript: p.tokenScript, tokenSkeletonId: p.tokenSkeletonId,
     tokenBlockId: p.tokenBlockId,
   }
 }

@@ -40,6 +40,8 @@ export interface PreparedColumns {
   /** Per token id: compare form, skeleton, script (0 latin, 1 arabic), skeleton id. */
   readonly tokenCompare: readonly string[]
   readonly tokenSkeleton: readonly string[]
+  /** Per token id: its Latin spelling (NameToken.roman). */
+  readonly tokenRoman: readonly string[]
   readonly tokenScript: Uint8Array
   readonly tokenSkeletonId: Int32Array
   /**
@@ -169,6 +171,73 @@ export function validateRecords(records: readonly LinkageRecord[]): void {
   }
 }
 
+/** Records with coordinates a place name needs before its centre is trusted. */
+const MIN_LOCATED_RECORDS = 2
+/** A place name whose located records lie further than this (km, RMS) from their centre names
+ * more than one place, and gets no centre. */
+const MAX_PLACE_SPREAD_KM = 5
+
+/**
+ * Gives records that name a place but carry no coordinates the centre of the coordinates that
+ * other records give for the same place name (in the same country): a gazetteer learnt from the
+ * lists themselves. Lists spell one town several ways (Aleppo, Halab) and only coordinates show
+ * that the spellings are one place: with them, the comparison's "within 10 km" level can see it.
+ * Names whose located records are spread out (two villages of one name) get nothing.
+ */
+function imputeCoordinates(c: {
+  readonly n: number
+  readonly locality: Int32Array
+  readonly country: Int32Array
+  readonly lat: Float64Array
+  readonly lon: Float64Array
+}): void {
+  const key = new Map<number, number>()
+  const placeOf = new Int32Array(c.n).fill(-1)
+  for (let i = 0; i < c.n; i++) {
+    const l = c.locality[i] as number
+    if (l < 0) continue
+    const code = l * 65_536 + ((c.country[i] as number) + 1)
+    let id = key.get(code)
+    if (id === undefined) {
+      id = key.size
+      key.set(code, id)
+    }
+    placeOf[i] = id
+  }
+  const places = key.size
+  const count = new Float64Array(places)
+  const sumLat = new Float64Array(places)
+  const sumLon = new Float64Array(places)
+  for (let i = 0; i < c.n; i++) {
+    const p = placeOf[i] as number
+    const la = c.lat[i] as number
+    const lo = c.lon[i] as number
+    if (p < 0 || Number.isNaN(la) || Number.isNaN(lo)) continue
+    count[p] = (count[p] as number) + 1
+    sumLat[p] = (sumLat[p] as number) + la
+    sumLon[p] = (sumLon[p] as number) + lo
+  }
+  const spread = new Float64Array(places)
+  for (let i = 0; i < c.n; i++) {
+    const p = placeOf[i] as number
+    const la = c.lat[i] as number
+    const lo = c.lon[i] as number
+    if (p < 0 || Number.isNaN(la) || Number.isNaN(lo)) continue
+    const k = count[p] as number
+    const dLat = (la - (sumLat[p] as number) / k) * 111.2
+    const dLon = (lo - (sumLon[p] as number) / k) * 111.2 * Math.cos((la * Math.PI) / 180)
+    spread[p] = (spread[p] as number) + dLat * dLat + dLon * dLon
+  }
+  for (let i = 0; i < c.n; i++) {
+    const p = placeOf[i] as number
+    if (p < 0 || !Number.isNaN(c.lat[i] as number)) continue
+    const k = count[p] as number
+    if (k < MIN_LOCATED_RECORDS || Math.sqrt((spread[p] as number) / k) > MAX_PLACE_SPREAD_KM) continue
+    c.lat[i] = (sumLat[p] as number) / k
+    c.lon[i] = (sumLon[p] as number) / k
+  }
+}
+
 class Interner {
   readonly ids = new Map<string, number>()
   id(key: string): number {
@@ -201,6 +270,7 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
   const tokenIndex = new Map<string, number>()
   const tokenCompare: string[] = []
   const tokenSkeleton: string[] = []
+  const tokenRoman: string[] = []
   const tokenScriptList: number[] = []
   const tokenSkeletonIdList: number[] = []
   const tokenBlockIdList: number[] = []
@@ -241,6 +311,7 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
       tokenIndex.set(key, id)
       tokenCompare.push(t.compare)
       tokenSkeleton.push(t.skeleton)
+      tokenRoman.push(t.roman)
       tokenScriptList.push(t.script === 'arabic' ? 1 : 0)
       tokenSkeletonIdList.push(skeletons.id(t.skeleton))
       tokenBlockIdList.push(blockSkeletons.id(t.skeleton.replace('_', '')))
@@ -323,6 +394,7 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     }
   }
   tokenStart[n] = tokenCount
+  imputeCoordinates({ n, locality, country, lat, lon })
 
   const keyCounts = new Float64Array(nameKeys.ids.size)
   for (let i = 0; i < n; i++) {
@@ -350,6 +422,7 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     nameKey,
     tokenCompare,
     tokenSkeleton,
+    tokenRoman,
     tokenScript: Uint8Array.from(tokenScriptList),
     tokenSkeletonId: Int32Array.from(tokenSkeletonIdList),
     tokenBlockId: Int32Array.from(tokenBlockIdList),

@@ -135,6 +135,8 @@ export interface LinkResult {
   readonly model: FittedModel
   readonly blocking: readonly RuleReport[]
   readonly candidatePairs: number
+  /** Candidate pairs set aside before their names were compared: two fields clearly contradict. */
+  readonly contradictedPairs: number
   readonly pairs: ScoredPairs
   /** Record ids in input order (pair indices point here). */
   readonly recordIds: readonly string[]
