@@ -6,6 +6,7 @@ import {
   normalizeArabic,
   normalizeDigits,
   normalizeLatinToken,
+  romanizeArabic,
   tokenizeName,
 } from './normalize.js'
 
@@ -85,4 +86,18 @@ test('compounds, articles and "son of" particles', () => {
   assert.deepEqual(skeletons('علي بن سالم'), skeletons('Ali ibn Salem'))
   assert.deepEqual(skeletons('العبد الله'), skeletons('al-Abdullah'))
   assert.equal(tokenizeName('Mohammed Ahmed al-Hassan').length, 3)
+  // إلياس begins with a hamza-seated alef: not the article, and it meets Elias / Ilyas.
+  assert.deepEqual(skeletons('إلياس'), skeletons('Elias'))
+  assert.deepEqual(skeletons('الياس'), skeletons('Yas'))
+  // Abu Abd al-Hadi is one compound however it is split.
+  assert.deepEqual(skeletons('أبو عبد الهادي'), skeletons('Abu Abdulhadi'))
+  assert.deepEqual(skeletons('Abu Abd al-Hadi'), skeletons('Abu Abdulhadi'))
+  assert.equal(tokenizeName('محمد أبو عبد الهادي').length, 2)
+})
+
+test('romanised Arabic keeps the long vowels for comparison across scripts', () => {
+  assert.equal(romanizeArabic('يوسف'), 'yusf')
+  assert.equal(romanizeArabic('وليد'), 'wlid') // the short a is not written
+  assert.equal(romanizeArabic('فاطمه'), 'fatma')
+  assert.equal(tokenizeName('Youssef')[0]?.roman, 'yusef')
 })
