@@ -147,8 +147,8 @@ const ASSIGN_MIN_POSTERIOR = 1e-4
  * (the assignment ignores duplicate probabilities under 0.01 in any case). */
 const DUPLICATE_MIN_POSTERIOR = 0.01
 
-/** Largest |term-frequency adjustment| in bits: one name's rarity cannot outweigh everything. */
-const MAX_TF_ADJUSTMENT = 5
+/** Largest |term-frequency adjustment| in bits (a name 256 times rarer or commoner than usual): one name's rarity cannot outweigh everything. */
+const MAX_TF_ADJUSTMENT = 8
 
 /**
  * Turns comparison vectors into posterior probabilities: Fellegi–Sunter weights summed with the
@@ -168,11 +168,7 @@ export class PairScorer {
     readonly model: FittedModel,
     readonly prepared: PreparedRecords,
   ) {
-    this.logFrequency = new Float64Array(prepared.n)
-    for (let i = 0; i < prepared.n; i++) {
-      const f = prepared.nameKeyFrequency[prepared.nameKey[i] as number] ?? 0
-      this.logFrequency[i] = Math.log2(Math.max(f, 1 / prepared.n))
-    }
+    this.logFrequency = prepared.nameLogFrequency
     const prior = Math.log2(model.lambda / (1 - model.lambda))
     const levels = new Uint8Array(FIELD_COUNT)
     for (let code = 0; code < PATTERN_COUNT; code++) {

@@ -55,8 +55,13 @@ export interface PreparedColumns {
 export interface PreparedRecords extends PreparedColumns {
   readonly recordIds: readonly string[]
   readonly listNames: readonly string[]
-  /** Records with each name key, as a fraction of all records (term frequency). */
+  /** Records with each name key, as a fraction of all records. */
   readonly nameKeyFrequency: Float64Array
+  /**
+   * Per record: log2 of how common its name is, the product over its tokens of the share of
+   * records holding each token (at least 1/n). The term-frequency adjustment reads it.
+   */
+  readonly nameLogFrequency: Float64Array
   readonly skeletonCount: number
   readonly placeCount: number
   readonly warnings: string[]
@@ -396,6 +401,30 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
   tokenStart[n] = tokenCount
   imputeCoordinates({ n, locality, country, lat, lon })
 
+  // How common each record's name is, from its tokens: the share of records holding each token
+  // (by skeleton, so every spelling and script of a name counts as one), multiplied. Agreeing on
+  // "Mohammed" alone is weak evidence, on "Mohammed al-Kharani" strong, whatever else each record
+  // holds; a frequency of the whole name could not tell those apart.
+  const skeletonRecords = new Float64Array(skeletons.ids.size)
+  const lastRecord = new Int32Array(skeletons.ids.size).fill(-1)
+  for (let i = 0; i < n; i++) {
+    for (let k = tokenStart[i] as number; k < (tokenStart[i + 1] as number); k++) {
+      const sk = tokenSkeletonIdList[tokenIds[k] as number] as number
+      if (lastRecord[sk] === i) continue
+      lastRecord[sk] = i
+      skeletonRecords[sk] = (skeletonRecords[sk] as number) + 1
+    }
+  }
+  const nameLogFrequency = new Float64Array(n)
+  const floor = Math.log2(1 / n)
+  for (let i = 0; i < n; i++) {
+    let log = 0
+    for (let k = tokenStart[i] as number; k < (tokenStart[i + 1] as number); k++) {
+      log += Math.log2((skeletonRecords[tokenSkeletonIdList[tokenIds[k] as number] as number] as number) / n)
+    }
+    nameLogFrequency[i] = Math.max(floor, log)
+  }
+
   const keyCounts = new Float64Array(nameKeys.ids.size)
   for (let i = 0; i < n; i++) {
     const k = nameKey[i] as number
@@ -429,6 +458,7 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     recordIds,
     listNames: [...lists.ids.keys()],
     nameKeyFrequency: keyCounts,
+    nameLogFrequency,
     skeletonCount: skeletons.ids.size,
     placeCount: places.ids.size,
     warnings,
