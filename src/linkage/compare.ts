@@ -156,12 +156,43 @@ export class CompareContext {
     const ns = swap ? be - bi : ae - ai
     const li = swap ? ai : bi
     const nl = swap ? ae - ai : be - bi
-    const scores = this.scores
+    // Pairs that score 1 are paired first, without the memo: the same token, or one skeleton in
+    // both scripts. The greedy pairing would take them first in any case (nothing scores more),
+    // and most candidate pairs share most of their tokens, so the similarity matrix is left with
+    // the few tokens that differ.
+    let usedShort = 0
+    let usedLong = 0
+    let paired = 0
     for (let i = 0; i < ns; i++) {
       const x = d.tokenIds[si + i] as number
-      for (let j = 0; j < nl; j++) scores[i * nl + j] = this.tokenSimilarity(x, d.tokenIds[li + j] as number)
+      for (let j = 0; j < nl; j++) {
+        if ((usedLong & (1 << j)) !== 0) continue
+        const y = d.tokenIds[li + j] as number
+        if (x === y || (d.tokenSkeletonId[x] === d.tokenSkeletonId[y] && d.tokenScript[x] !== d.tokenScript[y])) {
+          usedShort |= 1 << i
+          usedLong |= 1 << j
+          paired++
+          break
+        }
+      }
     }
-    return meanOfGreedyPairs(scores, ns, nl)
+    if (paired === ns) return 1
+    const rs = ns - paired
+    const rl = nl - paired
+    const scores = this.scores
+    let r = 0
+    for (let i = 0; i < ns; i++) {
+      if ((usedShort & (1 << i)) !== 0) continue
+      const x = d.tokenIds[si + i] as number
+      let c = 0
+      for (let j = 0; j < nl; j++) {
+        if ((usedLong & (1 << j)) !== 0) continue
+        scores[r * rl + c] = this.tokenSimilarity(x, d.tokenIds[li + j] as number)
+        c++
+      }
+      r++
+    }
+    return (paired + meanOfGreedyPairs(scores, rs, rl) * rs) / ns
   }
 
   /** Name level of records i and j (order-insensitive token-set score). */
