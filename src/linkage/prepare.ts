@@ -243,6 +243,12 @@ function imputeCoordinates(c: {
   }
 }
 
+/** Distinct values of one field remembered while preparing (bounded: a free-text field could
+ * hold a million distinct values). */
+const VALUE_CACHE_LIMIT = 100_000
+const NO_DATE_VALUES = [NO_DATE, NO_DATE, 0, 0] as const
+const NOT_A_DATE = [NO_DATE, NO_DATE, 0, 0] as const
+
 class Interner {
   readonly ids = new Map<string, number>()
   id(key: string): number {
@@ -305,6 +311,9 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
   // collection walk them, and preparation grew faster than the input).
   const nameCache = new Map<string, number>()
   const placeCache = new Map<string, readonly [number, number, number]>()
+  const sexCache = new Map<unknown, number>()
+  const ageCache = new Map<unknown, number>()
+  const dateCache = new Map<unknown, readonly [number, number, number, number]>()
   const idOfToken = new Map<NameToken, number>()
   const tokenId = (t: NameToken): number => {
     let id = idOfToken.get(t)
@@ -331,24 +340,39 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     const listId = lists.id(text(r.list))
     if (listId > 65535) throw new TallyError('bad_input', 'more than 65,536 lists')
     list[i] = listId
-    sex[i] = parseSex(r.sex)
-    age[i] = parseAge(r.age)
+    // Sex, age and date values repeat across a list: each distinct value is read once (this
+    // loop's garbage is what made preparation slow at a million records).
+    let sexValue = sexCache.get(r.sex)
+    if (sexValue === undefined) {
+      sexValue = parseSex(r.sex)
+      if (sexCache.size < VALUE_CACHE_LIMIT) sexCache.set(r.sex, sexValue)
+    }
+    sex[i] = sexValue
+    let ageValue = ageCache.get(r.age)
+    if (ageValue === undefined) {
+      ageValue = parseAge(r.age)
+      if (ageCache.size < VALUE_CACHE_LIMIT) ageCache.set(r.age, ageValue)
+    }
+    age[i] = ageValue
 
-    let interval: readonly [number, number] | null = null
-    try {
-      interval = parseDeathDate(r.date_of_death)
-    } catch {
-      if (warnings.length < 100) warnings.push(`record "${recordIds[i]}": date_of_death "${text(r.date_of_death)}" is not a date; treated as unknown`)
+    let date = dateCache.get(r.date_of_death)
+    if (date === undefined) {
+      date = NOT_A_DATE
+      try {
+        const interval = parseDeathDate(r.date_of_death)
+        date = interval === null ? NO_DATE_VALUES : [interval[0], interval[1], monthOf(interval[0]), monthOf(interval[1])]
+      } catch {
+        // Reported below, for every record that has it.
+      }
+      if (dateCache.size < VALUE_CACHE_LIMIT) dateCache.set(r.date_of_death, date)
     }
-    if (interval === null) {
-      dateLo[i] = NO_DATE
-      dateHi[i] = NO_DATE
-    } else {
-      dateLo[i] = interval[0]
-      dateHi[i] = interval[1]
-      monthLo[i] = monthOf(interval[0])
-      monthHi[i] = monthOf(interval[1])
+    if (date === NOT_A_DATE && warnings.length < 100) {
+      warnings.push(`record "${recordIds[i]}": date_of_death "${text(r.date_of_death)}" is not a date; treated as unknown`)
     }
+    dateLo[i] = date[0]
+    dateHi[i] = date[1]
+    monthLo[i] = date[2]
+    monthHi[i] = date[3]
 
     const place = text(r.place)
     if (place !== '') {
