@@ -28,8 +28,8 @@ export const SET_ASIDE_SAMPLING = 16
 export const SAMPLED = 0x40
 const SAMPLE_BELOW = 2 ** 32 / SET_ASIDE_SAMPLING
 
-/** Name levels 1 to 3 (exact, ≥ 0.95, ≥ 0.88) carry the term-frequency adjustment. */
-export const NAME_TF_LEVELS = 3
+/** Name levels 1 and 2 (exact, ≥ 0.95) carry the term-frequency adjustment. */
+export const NAME_TF_LEVELS = 2
 
 /**
  * Reusable per-thread state of the kernel: the token-similarity memo.
