@@ -39,7 +39,7 @@ export const NAME_TF_LEVELS = 2
 // Direct-mapped memo of token similarities: a fixed table indexed by a hash of the token pair,
 // each slot holding the pair it answers for. No allocation, no Map of boxed keys, and a collision
 // only costs one recomputation.
-const MEMO_BITS = 20
+const MEMO_BITS = 22
 
 /** Which spelling of a token a Jaro–Winkler is taken on. */
 type TokenForm = 'compare' | 'skeleton' | 'roman'
