@@ -126,36 +126,39 @@ function mix(h: number, v: number, mul: number): number {
 }
 
 // Scratch buffers of ruleKeys: the cartesian product is built in place, without allocation
-// (this runs once per record per rule). Hashes are int32, so plain arrays hold them unboxed.
-let h1a: number[] = []
-let h2a: number[] = []
-let h1b: number[] = []
-let h2b: number[] = []
+// (this runs once per record per rule). Int32Arrays, not plain arrays: most 32-bit hashes are
+// outside the small-integer range, and a plain array boxed each of them (hundreds of minor
+// garbage collections at a million records).
+const MAX_KEYS = 4096
+let h1a = new Int32Array(MAX_KEYS)
+let h2a = new Int32Array(MAX_KEYS)
+let h1b = new Int32Array(MAX_KEYS)
+let h2b = new Int32Array(MAX_KEYS)
 
 /** The keys of record i under a rule (cartesian product over multi-valued parts). */
 function ruleKeys(p: BlockingColumns, rule: BlockingRule, i: number, scratch: NumberList[], out: NumberList): void {
   out.clear()
-  h1a.length = 0
-  h2a.length = 0
-  h1a.push(0x12345)
-  h2a.push(0x6789a)
+  let count = 1
+  h1a[0] = 0x12345
+  h2a[0] = 0x6789a
   for (let q = 0; q < rule.on.length; q++) {
     const values = scratch[q] as NumberList
     partValues(p, rule.on[q] as BlockKeyPart, i, values)
     if (values.length === 0) return
-    h1b.length = 0
-    h2b.length = 0
-    for (let k = 0; k < h1a.length; k++) {
-      for (let v = 0; v < values.length; v++) {
+    let next = 0
+    for (let k = 0; k < count; k++) {
+      for (let v = 0; v < values.length && next < MAX_KEYS; v++) {
         const value = values.data[v] as number
-        h1b.push(mix(h1a[k] as number, value + q * 7919, 0x9e3779b1))
-        h2b.push(mix(h2a[k] as number, value + q * 104729, 0x85ebca6b))
+        h1b[next] = mix(h1a[k] as number, value + q * 7919, 0x9e3779b1)
+        h2b[next] = mix(h2a[k] as number, value + q * 104729, 0x85ebca6b)
+        next++
       }
     }
+    count = next
     ;[h1a, h1b] = [h1b, h1a]
     ;[h2a, h2b] = [h2b, h2a]
   }
-  for (let k = 0; k < h1a.length; k++) out.push(((h1a[k] as number) >>> 0) * 1_048_576 + ((h2a[k] as number) >>> 12))
+  for (let k = 0; k < count; k++) out.push(((h1a[k] as number) >>> 0) * 1_048_576 + ((h2a[k] as number) >>> 12))
 }
 
 /**
@@ -163,10 +166,18 @@ function ruleKeys(p: BlockingColumns, rule: BlockingRule, i: number, scratch: Nu
  * boxes every key and spends as long in the garbage collector as in the lookups; this does not.
  */
 class KeyTable {
-  private keys = new Float64Array(1 << 16)
-  private ids = new Int32Array(1 << 16).fill(-1)
-  private mask = (1 << 16) - 1
+  private keys: Float64Array
+  private ids: Int32Array
+  private mask: number
   size = 0
+  /** Sized for about `expected` keys, so that it rarely grows (each growth is a large allocation). */
+  constructor(expected: number) {
+    let capacity = 1 << 16
+    while (capacity < expected * 2) capacity *= 2
+    this.keys = new Float64Array(capacity)
+    this.ids = new Int32Array(capacity).fill(-1)
+    this.mask = capacity - 1
+  }
   private slot(key: number): number {
     const lo = key % 1_048_576
     const hi = Math.floor(key / 1_048_576)
@@ -232,9 +243,11 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
   const cap = rule.maxBlockSize ?? DEFAULT_MAX_BLOCK_SIZE
   const scratch = rule.on.map(() => new GrowableArray(Float64Array, 64))
   // Group records by key: key → group id, then a counting sort of (group, record).
-  const groupOf = new KeyTable()
-  let recs = new Int32Array(n)
-  let grps = new Int32Array(n)
+  // A record has about three keys under a rule on name-token pairs, one under most others.
+  const expectedKeys = rule.on.includes('name_token_pair') ? 3 * n : n
+  const groupOf = new KeyTable(expectedKeys)
+  let recs = new Int32Array(expectedKeys)
+  let grps = new Int32Array(expectedKeys)
   let count = 0
   for (let i = 0; i < n; i++) {
     ruleKeys(p, rule, i, scratch, keys)
@@ -268,7 +281,16 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
     fill[g] = at + 1
     members[at] = recs[k] as number
   }
-  const codes = new GrowableArray(Float64Array, 1 << 16)
+  // The pairs are counted first and written into one array of the right size: growing it by
+  // doubling allocated hundreds of MiB several times a rule, and each large allocation made the
+  // garbage collector walk the whole heap (the input records included): at a million records the
+  // collector took as long as blocking itself.
+  let total = 0
+  for (let g = 0; g < groups; g++) {
+    const size = (start[g + 1] as number) - (start[g] as number)
+    if (size >= 2 && size <= cap) total += (size * (size - 1)) / 2
+  }
+  const codes = new GrowableArray(Float64Array, Math.max(1, total))
   let blocks = 0
   let skippedBlocks = 0
   let skippedRecords = 0
@@ -304,10 +326,18 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
  */
 export class CandidateUnion {
   private union: Float64Array<ArrayBuffer> = new Float64Array(0)
+  /** The buffer the next merge writes into (the one before the last), reused while it is large
+   * enough: a new buffer per rule was the same garbage-collector cost as in blockRule. */
+  private spare: Float64Array<ArrayBuffer> = new Float64Array(0)
   private readonly report: RuleReport[] = []
   constructor(private readonly n: number) {}
   add(rule: BlockingRule, pairs: RulePairs): void {
-    const merged = mergeSorted(this.union, pairs.codes)
+    const need = this.union.length + pairs.codes.length
+    // Room to grow, so that the two buffers are not reallocated for every rule.
+    if (this.spare.length < need) this.spare = new Float64Array(Math.ceil(need * 1.5))
+    const previous = this.union
+    const merged = mergeSorted(this.union, pairs.codes, this.spare)
+    this.spare = previous.length > 0 ? new Float64Array(previous.buffer) : new Float64Array(0)
     this.report.push({
       rule: rule.name,
       pairs: pairs.codes.length,
@@ -329,6 +359,7 @@ export class CandidateUnion {
       b[k] = code - i * n
     }
     this.union = new Float64Array(0)
+    this.spare = new Float64Array(0)
     return { a, b, report: this.report }
   }
 }
@@ -345,9 +376,8 @@ export function blockCandidates(p: BlockingColumns, rules: readonly BlockingRule
   return union.finish()
 }
 
-function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  if (x.length === 0) return y
-  const out = new Float64Array(x.length + y.length)
+/** Merges two sorted code lists without repeats into `out` (long enough for both); a view of it. */
+function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>, out: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   let i = 0
   let j = 0
   let w = 0
@@ -368,6 +398,5 @@ function mergeSorted(x: Float64Array<ArrayBuffer>, y: Float64Array<ArrayBuffer>)
   }
   while (i < x.length) out[w++] = x[i++] as number
   while (j < y.length) out[w++] = y[j++] as number
-  // A view, not a copy: copying would hold both at once, and few pairs repeat across rules.
   return out.subarray(0, w)
 }

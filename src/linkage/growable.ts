@@ -45,5 +45,6 @@ export function sortedUnique(list: GrowableArray<Float64Array>): Float64Array<Ar
   const view = list.view().sort()
   let w = 0
   for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
-  return view.slice(0, w)
+  // A view, not a copy (a copy is one more large allocation; few codes repeat).
+  return view.subarray(0, w) as Float64Array<ArrayBuffer>
 }
