@@ -24,6 +24,8 @@
 // per-pair prior odds of a uniform random matching of size M between lists of N_A and N_B
 // records. It is re-solved after every sweep, starting from the pairwise posteriors' sum.
 
+import { GrowableArray } from './growable.js'
+
 /** What the assignment needs: cross-list pairs only, with their evidence. */
 export interface AssignInput {
   /** Records (indices into `list`) of each pair. */
@@ -45,6 +47,11 @@ export interface AssignInput {
    * duplicate of the pair's own record does not compete with it.
    */
   readonly sameListProbability?: (x: number, y: number) => number
+  /**
+   * Records that may have a duplicate on their own list (1), when known: sameListProbability is
+   * then asked only about two such records, being 0 for any other pair.
+   */
+  readonly mayHaveDuplicate?: Uint8Array
   /** Sweeps at most (default 100). */
   readonly maxSweeps?: number
 }
@@ -66,14 +73,17 @@ export interface Assignment {
   priorOdds(listA: number, listB: number): number | undefined
 }
 
-/** Largest record × list table for node ids (Int32, 256 MiB at most); beyond it, a Map. */
-const DENSE_NODE_TABLE = 1 << 26
 /**
  * Largest evidence of one pair, in bits: beyond 2^40 a pair is certain whatever θ, and the bound
  * keeps "sum of the others" (a node's total minus the pair's own share) exact to ~1e-4·θ.
  */
 const MAX_EVIDENCE = 40
 const MAX_FACTOR = 2 ** MAX_EVIDENCE
+/** Arrays of one number per pair in assignOneToOne's buffer: Float64 and Int32 ones. */
+const PER_PAIR_64 = 3
+const PER_PAIR_32 = 6
+/** Slots of the cache of 2^evidence: 2^17 at most (2 MiB). */
+const MAX_POW_CACHE_BITS = 17
 /** Damping of the messages (share of the old value kept): plain BP can oscillate on matchings. */
 const DAMPING = 0.3
 /** Stop when no probability moved by more than this in a sweep (decisions are at 0.5). */
@@ -82,51 +92,103 @@ const TOLERANCE = 1e-4
 /**
  * One damped sweep of the messages over every pair; gathers the node sums for the next sweep.
  * Returns the largest change of a probability.
+ *
+ * Pairs come grouped by list pair (groupStart), in input order within a group: every pair at a
+ * node is of one list pair, so each node still sums its pairs in input order, as does M. A
+ * node's sum for this sweep and the one gathered for the next sit side by side (acc[2v + cur]
+ * and acc[2v + 1 − cur]): one cache line for both, as one side's nodes are visited at random.
+ * The few pairs with a duplicate discount are listed (discountedA, ascending, −1 after the last)
+ * with their discount; the others have none (x − 0 is x).
  */
 function sweep(
-  E: number,
-  bf: Float64Array,
+  groupStart: Int32Array,
   theta: Float64Array,
-  groupOf: Int32Array,
+  bf: Float64Array,
   nodeA: Int32Array,
   nodeB: Int32Array,
-  sumA: Float64Array,
-  sumB: Float64Array,
+  accA: Float64Array,
+  accB: Float64Array,
+  cur: number,
+  discountedA: Int32Array,
   discountA: Float64Array,
+  discountedB: Int32Array,
   discountB: Float64Array,
   R: Float64Array,
   C: Float64Array,
   q: Float64Array,
-  nextA: Float64Array,
-  nextB: Float64Array,
   matches: Float64Array,
 ): number {
+  const nxt = 1 - cur
   let change = 0
-  for (let e = 0; e < E; e++) {
-    const g = groupOf[e] as number
+  let da = 0
+  let db = 0
+  let nextA = discountedA[0] as number
+  let nextB = discountedB[0] as number
+  for (let g = 0; g < theta.length; g++) {
     const t = theta[g] as number
-    const f = bf[e] as number
-    const r0 = R[e] as number
-    const c0 = C[e] as number
-    const na = nodeA[e] as number
-    const nb = nodeB[e] as number
-    // Sums are of bf·C (node A) and bf·R (node B); θ multiplies them.
-    const othersA = t * ((sumA[na] as number) - f * c0 - (discountA[e] as number))
-    const othersB = t * ((sumB[nb] as number) - f * r0 - (discountB[e] as number))
-    const r = DAMPING * r0 + (1 - DAMPING) / (1 + (othersA > 0 ? othersA : 0))
-    const c = DAMPING * c0 + (1 - DAMPING) / (1 + (othersB > 0 ? othersB : 0))
-    R[e] = r
-    C[e] = c
-    nextA[na] = (nextA[na] as number) + f * c
-    nextB[nb] = (nextB[nb] as number) + f * r
-    const odds = t * f * r * c
-    const p = odds / (1 + odds)
-    const d = p > (q[e] as number) ? p - (q[e] as number) : (q[e] as number) - p
-    if (d > change) change = d
-    q[e] = p
-    matches[g] = (matches[g] as number) + p
+    let m = 0
+    const end = groupStart[g + 1] as number
+    for (let e = groupStart[g] as number; e < end; e++) {
+      const f = bf[e] as number
+      const r0 = R[e] as number
+      const c0 = C[e] as number
+      const ia = 2 * (nodeA[e] as number)
+      const ib = 2 * (nodeB[e] as number)
+      // Sums are of bf·C (node A) and bf·R (node B); θ multiplies them.
+      let sa = (accA[ia + cur] as number) - f * c0
+      if (e === nextA) {
+        sa -= discountA[da] as number
+        nextA = discountedA[++da] as number
+      }
+      let sb = (accB[ib + cur] as number) - f * r0
+      if (e === nextB) {
+        sb -= discountB[db] as number
+        nextB = discountedB[++db] as number
+      }
+      const othersA = t * sa
+      const othersB = t * sb
+      const r = DAMPING * r0 + (1 - DAMPING) / (1 + (othersA > 0 ? othersA : 0))
+      const c = DAMPING * c0 + (1 - DAMPING) / (1 + (othersB > 0 ? othersB : 0))
+      R[e] = r
+      C[e] = c
+      accA[ia + nxt] = (accA[ia + nxt] as number) + f * c
+      accB[ib + nxt] = (accB[ib + nxt] as number) + f * r
+      const odds = t * f * r * c
+      const p = odds / (1 + odds)
+      // |p − old| without a branch on the sign (the same value: a − b is exactly −(b − a)).
+      const d = Math.abs(p - (q[e] as number))
+      if (d > change) change = d
+      q[e] = p
+      m += p
+    }
+    matches[g] = m
   }
   return change
+}
+
+/**
+ * Node ids of one side of the pairs (records[e] is pair e's record on that side), numbered in
+ * order of first use, for pairs grouped by list pair (groupStart). A node (record, other list)
+ * is, within one list pair, its record alone: the ids come from a table by record, cleared
+ * after each group. Returns the number of nodes.
+ */
+function numberNodes(records: Int32Array, groupStart: Int32Array, table: Int32Array, out: Int32Array): number {
+  let count = 0
+  for (let g = 0; g + 1 < groupStart.length; g++) {
+    const from = groupStart[g] as number
+    const to = groupStart[g + 1] as number
+    for (let e = from; e < to; e++) {
+      const record = records[e] as number
+      let id = table[record] as number
+      if (id < 0) {
+        id = count++
+        table[record] = id
+      }
+      out[e] = id
+    }
+    for (let e = from; e < to; e++) table[records[e] as number] = -1
+  }
+  return count
 }
 
 /**
@@ -138,66 +200,92 @@ function sweep(
  * assignOneToOne({ a: Int32Array.of(0, 0, 3), b: Int32Array.of(1, 2, 2), evidence: Float64Array.of(20, 20, 30), start: Float64Array.of(0.4, 0.4, 1), list: Uint16Array.of(0, 1, 1, 0), listSize: [2, 2] })
  */
 export function assignOneToOne(input: AssignInput): Assignment {
-  const { a, b, evidence, list } = input
+  const { list } = input
   const t0 = performance.now()
-  const E = a.length
+  const E = input.a.length
   const L = input.listSize.length
-  // A constraint node is (record, other list): record i takes at most one match on that list.
-  // Node ids through a dense table (record × list) when it is small enough, else a Map.
-  const records = list.length
-  const dense = records * L <= DENSE_NODE_TABLE ? new Int32Array(records * L).fill(-1) : undefined
-  const nodeOf = new Map<number, number>()
-  let nodeCount = 0
-  const nodeA = new Int32Array(E)
-  const nodeB = new Int32Array(E)
-  const groupOf = new Int32Array(E)
-  const groups = new Map<number, number>()
+  // Pairs are grouped by list pair (groups numbered in order of first pair), stably: the sweeps
+  // run over one group at a time, so that θ is one number and the nodes visited at random are
+  // those of one list pair. Internally pair s is input pair order[s].
+  // The arrays of one number per pair share one buffer: one large allocation instead of ten
+  // (each large allocation can set off a collection of the whole heap). The pairs' records (a,
+  // b) are needed until the duplicates are found; q then takes their place.
+  const arena = new ArrayBuffer(E * (PER_PAIR_64 * 8 + PER_PAIR_32 * 4))
+  const perPair64 = (slot: number): Float64Array => new Float64Array(arena, slot * 8 * E, E)
+  const perPair32 = (slot: number): Int32Array => new Int32Array(arena, PER_PAIR_64 * 8 * E + slot * 4 * E, E)
+  const groupIndex = new Int32Array(L * L).fill(-1)
+  const groupOfInput = perPair32(0)
   const groupLists: [number, number][] = []
-  const node = (record: number, other: number): number => {
-    const key = record * L + other
-    if (dense !== undefined) {
-      let id = dense[key] as number
-      if (id < 0) {
-        id = nodeCount++
-        dense[key] = id
-      }
-      return id
-    }
-    let id = nodeOf.get(key)
-    if (id === undefined) {
-      id = nodeCount++
-      nodeOf.set(key, id)
-    }
-    return id
-  }
   for (let e = 0; e < E; e++) {
-    const i = a[e] as number
-    const j = b[e] as number
-    const li = list[i] as number
-    const lj = list[j] as number
+    const li = list[input.a[e] as number] as number
+    const lj = list[input.b[e] as number] as number
     if (li === lj) throw new Error('assignOneToOne: a pair within one list')
-    nodeA[e] = node(i, lj)
-    nodeB[e] = node(j, li)
-    const lo = Math.min(li, lj)
-    const hi = Math.max(li, lj)
-    const gkey = lo * L + hi
-    let g = groups.get(gkey)
-    if (g === undefined) {
+    const gkey = li < lj ? li * L + lj : lj * L + li
+    let g = groupIndex[gkey] as number
+    if (g < 0) {
       g = groupLists.length
-      groups.set(gkey, g)
-      groupLists.push([lo, hi])
+      groupIndex[gkey] = g
+      groupLists.push(li < lj ? [li, lj] : [lj, li])
     }
-    groupOf[e] = g
+    groupOfInput[e] = g
   }
   const G = groupLists.length
+  const groupStart = new Int32Array(G + 1)
+  for (let e = 0; e < E; e++) groupStart[(groupOfInput[e] as number) + 1] = (groupStart[(groupOfInput[e] as number) + 1] as number) + 1
+  for (let g = 0; g < G; g++) groupStart[g + 1] = (groupStart[g + 1] as number) + (groupStart[g] as number)
+  const order = perPair32(1)
+  const fillAt = groupStart.slice(0, G)
+  for (let e = 0; e < E; e++) {
+    const g = groupOfInput[e] as number
+    order[fillAt[g] as number] = e
+    fillAt[g] = (fillAt[g] as number) + 1
+  }
+  const a = perPair32(2)
+  const b = perPair32(3)
   // Bayes factors, bounded (MAX_EVIDENCE). A reviewer's "same" gets the bound.
+  // Evidence takes few distinct values (pairs of one pattern and name frequency share one): the
+  // powers are kept in a small cache by value, each computed as Math.pow would.
   const fixed = input.fixedSame
-  const bf = new Float64Array(E)
-  for (let e = 0; e < E; e++) bf[e] = fixed !== undefined && fixed[e] === 1 ? MAX_FACTOR : Math.pow(2, Math.min(MAX_EVIDENCE, evidence[e] as number))
+  const bf = perPair64(0)
+  let cacheBits = 4
+  while (cacheBits < MAX_POW_CACHE_BITS && 1 << cacheBits < E) cacheBits++
+  const cachedEvidence = new Float64Array(1 << cacheBits).fill(Number.NaN)
+  const cachedPower = new Float64Array(1 << cacheBits)
+  const value = new Float64Array(1)
+  const valueBits = new Int32Array(value.buffer)
+  for (let s = 0; s < E; s++) {
+    const e = order[s] as number
+    a[s] = input.a[e] as number
+    b[s] = input.b[e] as number
+    if (fixed !== undefined && fixed[e] === 1) {
+      bf[s] = MAX_FACTOR
+      continue
+    }
+    const x = Math.min(MAX_EVIDENCE, input.evidence[e] as number)
+    value[0] = x
+    const slot = Math.imul((valueBits[0] as number) ^ Math.imul(valueBits[1] as number, 0x85ebca6b), 0x9e3779b1) >>> (32 - cacheBits)
+    if (cachedEvidence[slot] === x) bf[s] = cachedPower[slot] as number
+    else {
+      const power = Math.pow(2, x)
+      cachedEvidence[slot] = x
+      cachedPower[slot] = power
+      bf[s] = power
+    }
+  }
+  // A constraint node is (record, other list): record i takes at most one match on that list.
+  // Each side of the pairs numbers its own nodes (the two sides' sums are kept apart).
+  const table = new Int32Array(list.length).fill(-1)
+  const nodeA = perPair32(4)
+  const nodeB = perPair32(5)
+  const countA = numberNodes(a, groupStart, table, nodeA)
+  const countB = numberNodes(b, groupStart, table, nodeB)
   // θ per list pair from M, the expected number of matches.
   const theta = new Float64Array(G)
   const matches = new Float64Array(G)
-  for (let e = 0; e < E; e++) matches[groupOf[e] as number] = (matches[groupOf[e] as number] as number) + (input.start[e] as number)
+  for (let s = 0; s < E; s++) {
+    const g = groupOfInput[order[s] as number] as number
+    matches[g] = (matches[g] as number) + (input.start[order[s] as number] as number)
+  }
   const solveTheta = (): void => {
     for (let g = 0; g < G; g++) {
       const pair = groupLists[g] as [number, number]
@@ -210,49 +298,58 @@ export function assignOneToOne(input: AssignInput): Assignment {
   solveTheta()
   // Every pair at a node belongs to one list pair, so a node's sum is θ times a sum of Bayes
   // factors: the sums for the next sweep are gathered while this sweep updates (one pass each).
-  const R = new Float64Array(E).fill(1)
-  const C = new Float64Array(E).fill(1)
-  let sumA = new Float64Array(nodeCount)
-  let sumB = new Float64Array(nodeCount)
-  let nextA = new Float64Array(nodeCount)
-  let nextB = new Float64Array(nodeCount)
-  for (let e = 0; e < E; e++) {
-    sumA[nodeA[e] as number] = (sumA[nodeA[e] as number] as number) + (bf[e] as number)
-    sumB[nodeB[e] as number] = (sumB[nodeB[e] as number] as number) + (bf[e] as number)
+  const R = perPair64(1).fill(1)
+  const C = perPair64(2).fill(1)
+  const accA = new Float64Array(2 * countA)
+  const accB = new Float64Array(2 * countB)
+  for (let s = 0; s < E; s++) {
+    const ia = 2 * (nodeA[s] as number)
+    const ib = 2 * (nodeB[s] as number)
+    accA[ia] = (accA[ia] as number) + (bf[s] as number)
+    accB[ib] = (accB[ib] as number) + (bf[s] as number)
   }
   // Duplicate discounts: for two pairs e, f at one constraint node whose other records x, y (on
   // the same list) are probably one person, f competes with e only by 1 − P(x ≡ y).
   const t1 = performance.now()
-  const dupA = duplicateDiscounts(nodeA, b, nodeCount, input.sameListProbability)
-  const dupB = duplicateDiscounts(nodeB, a, nodeCount, input.sameListProbability)
-  const q = new Float64Array(E)
+  const dupA = duplicateDiscounts(nodeA, b, countA, input.sameListProbability, input.mayHaveDuplicate)
+  const dupB = duplicateDiscounts(nodeB, a, countB, input.sameListProbability, input.mayHaveDuplicate)
+  const q = new Float64Array(arena, PER_PAIR_64 * 8 * E + 2 * 4 * E, E).fill(0)
   const t2 = performance.now()
   const maxSweeps = input.maxSweeps ?? 100
   let sweeps = 0
   let converged = false
+  let cur = 0
   for (; sweeps < maxSweeps && !converged; sweeps++) {
-    const discountA = dupA.discount(bf, C)
-    const discountB = dupB.discount(bf, R)
-    nextA.fill(0)
-    nextB.fill(0)
-    matches.fill(0)
-    const change = sweep(E, bf, theta, groupOf, nodeA, nodeB, sumA, sumB, discountA, discountB, R, C, q, nextA, nextB, matches)
-    ;[sumA, nextA] = [nextA, sumA]
-    ;[sumB, nextB] = [nextB, sumB]
+    dupA.update(bf, C)
+    dupB.update(bf, R)
+    const nxt = 1 - cur
+    for (let v = nxt; v < accA.length; v += 2) accA[v] = 0
+    for (let v = nxt; v < accB.length; v += 2) accB[v] = 0
+    const change = sweep(groupStart, theta, bf, nodeA, nodeB, accA, accB, cur, dupA.pairs, dupA.discount, dupB.pairs, dupB.discount, R, C, q, matches)
+    cur = nxt
     solveTheta()
     converged = sweeps > 0 && change < TOLERANCE
   }
+  const probability = new Float64Array(E)
+  for (let s = 0; s < E; s++) probability[order[s] as number] = q[s] as number
   const expectedMatches = new Map<string, number>()
   for (let g = 0; g < G; g++) {
     const [la, lb] = groupLists[g] as [number, number]
     expectedMatches.set(`${la}|${lb}`, matches[g] as number)
   }
-  const priorOdds = (la: number, lb: number): number | undefined => {
-    const g = groups.get(Math.min(la, lb) * L + Math.max(la, lb))
-    return g === undefined ? undefined : (theta[g] as number)
-  }
   const timings = { setup: Math.round(t1 - t0), duplicates: Math.round(t2 - t1), sweeps: Math.round(performance.now() - t2) }
-  return { probability: q, sweeps, converged, timings, expectedMatches, priorOdds }
+  return { probability, sweeps, converged, timings, expectedMatches, priorOdds: priorOddsOf(groupIndex, theta, L) }
+}
+
+/**
+ * θ of two lists, for Assignment.priorOdds. Made out here so that it holds on to θ and the
+ * group table alone, not to the working arrays of assignOneToOne.
+ */
+function priorOddsOf(groupIndex: Int32Array, theta: Float64Array, L: number): (la: number, lb: number) => number | undefined {
+  return (la, lb) => {
+    const g = groupIndex[Math.min(la, lb) * L + Math.max(la, lb)]
+    return g === undefined || g < 0 ? undefined : (theta[g] as number)
+  }
 }
 
 /** Nodes with more pairs than this are not searched for duplicates (cost grows as degree²). */
@@ -260,9 +357,14 @@ const MAX_DUPLICATE_DEGREE = 64
 /** Duplicate probabilities below this are ignored. */
 const MIN_DUPLICATE = 0.01
 
+/**
+ * Per pair e with a duplicate: Σ over pairs f at e's node whose other record is probably e's
+ * P(dup)·bf_f·M_f. Only such pairs are listed: `pairs` ascending (then −1), `discount` alike.
+ */
 interface DuplicateDiscounts {
-  /** Per pair e: Σ over pairs f at e's node whose other record is probably e's: P(dup)·bf_f·M_f. */
-  discount(bf: Float64Array, message: Float64Array): Float64Array
+  readonly pairs: Int32Array
+  readonly discount: Float64Array
+  update(bf: Float64Array, message: Float64Array): void
 }
 
 function duplicateDiscounts(
@@ -270,53 +372,92 @@ function duplicateDiscounts(
   other: Int32Array,
   nodeCount: number,
   sameList: ((x: number, y: number) => number) | undefined,
+  mayHaveDuplicate: Uint8Array | undefined,
 ): DuplicateDiscounts {
   const E = nodeOfPair.length
-  const out = new Float64Array(E)
-  if (sameList === undefined) return { discount: () => out }
-  // Pairs grouped by node (counting sort).
+  const none: DuplicateDiscounts = { pairs: Int32Array.of(-1), discount: new Float64Array(1), update: () => undefined }
+  if (sameList === undefined) return none
+  // Each node's number of pairs, and its pairs whose other record may have a duplicate grouped
+  // by node (counting sort, in pair order): only these are asked about.
+  const degree = new Int32Array(nodeCount)
   const start = new Int32Array(nodeCount + 1)
-  for (let e = 0; e < E; e++) start[(nodeOfPair[e] as number) + 1] = (start[(nodeOfPair[e] as number) + 1] as number) + 1
+  for (let e = 0; e < E; e++) {
+    const v = nodeOfPair[e] as number
+    degree[v] = (degree[v] as number) + 1
+    if (mayHaveDuplicate === undefined || mayHaveDuplicate[other[e] as number] === 1) start[v + 1] = (start[v + 1] as number) + 1
+  }
   for (let v = 0; v < nodeCount; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number)
   const fill = start.slice(0, nodeCount)
-  const byNode = new Int32Array(E)
+  const byNode = new Int32Array(start[nodeCount] as number)
   for (let e = 0; e < E; e++) {
+    if (mayHaveDuplicate !== undefined && mayHaveDuplicate[other[e] as number] !== 1) continue
     const v = nodeOfPair[e] as number
     byNode[fill[v] as number] = e
     fill[v] = (fill[v] as number) + 1
   }
-  const from: number[] = []
-  const to: number[] = []
-  const weight: number[] = []
+  const from = new GrowableArray(Int32Array)
+  const to = new GrowableArray(Int32Array)
+  const weight = new GrowableArray(Float64Array)
   for (let v = 0; v < nodeCount; v++) {
     const lo = start[v] as number
     const hi = start[v + 1] as number
-    if (hi - lo < 2 || hi - lo > MAX_DUPLICATE_DEGREE) continue
+    const d = degree[v] as number
+    if (hi - lo < 2 || d < 2 || d > MAX_DUPLICATE_DEGREE) continue
     for (let s = lo; s < hi; s++) {
+      const e = byNode[s] as number
+      const x = other[e] as number
       for (let t = s + 1; t < hi; t++) {
-        const e = byNode[s] as number
         const f = byNode[t] as number
-        const p = sameList(other[e] as number, other[f] as number)
+        const p = sameList(x, other[f] as number)
         if (p < MIN_DUPLICATE) continue
-        from.push(e, f)
-        to.push(f, e)
-        weight.push(p, p)
+        from.push(e)
+        from.push(f)
+        to.push(f)
+        to.push(e)
+        weight.push(p)
+        weight.push(p)
       }
     }
   }
-  if (from.length === 0) return { discount: () => out }
-  const fromA = Int32Array.from(from)
-  const toA = Int32Array.from(to)
-  const weightA = Float64Array.from(weight)
+  if (from.length === 0) return none
+  const fromA = from.view()
+  const toA = to.view()
+  const weightA = weight.view()
+  // The pairs with a discount, ascending (then −1), and each entry's slot among them.
+  const sorted = fromA.slice().sort()
+  let pairCount = 0
+  for (let k = 0; k < sorted.length; k++) if (pairCount === 0 || sorted[k] !== sorted[pairCount - 1]) sorted[pairCount++] = sorted[k] as number
+  const pairs = new Int32Array(pairCount + 1)
+  pairs.set(sorted.subarray(0, pairCount))
+  pairs[pairCount] = -1
+  const slot = new Int32Array(fromA.length)
+  for (let k = 0; k < fromA.length; k++) {
+    const e = fromA[k] as number
+    let lo = 0
+    let hi = pairCount - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((pairs[mid] as number) < e) lo = mid + 1
+      else hi = mid
+    }
+    slot[k] = lo
+  }
+  const discount = new Float64Array(pairCount + 1)
+  let weightBf: Float64Array | undefined
   return {
-    discount(bf: Float64Array, message: Float64Array): Float64Array {
-      out.fill(0)
-      for (let k = 0; k < fromA.length; k++) {
-        const e = fromA[k] as number
-        const f = toA[k] as number
-        out[e] = (out[e] as number) + (weightA[k] as number) * (bf[f] as number) * (message[f] as number)
+    pairs,
+    discount,
+    update(bf: Float64Array, message: Float64Array): void {
+      if (weightBf === undefined) {
+        // P(dup)·bf_f does not change from sweep to sweep (the product is the one made inline).
+        weightBf = new Float64Array(fromA.length)
+        for (let k = 0; k < fromA.length; k++) weightBf[k] = (weightA[k] as number) * (bf[toA[k] as number] as number)
       }
-      return out
+      discount.fill(0)
+      for (let k = 0; k < fromA.length; k++) {
+        const s = slot[k] as number
+        discount[s] = (discount[s] as number) + (weightBf[k] as number) * (message[toA[k] as number] as number)
+      }
     },
   }
 }

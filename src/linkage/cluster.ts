@@ -31,6 +31,11 @@ export interface ClusterInput {
   readonly posterior: (i: number, j: number) => number
   /** Check 2 as average linkage (mean posterior ≥ threshold) instead of "no contradiction". */
   readonly averageLinkage?: boolean
+  /**
+   * The pairs at or above the threshold, ascending, when the caller has them at hand (else
+   * found here from probability and threshold).
+   */
+  readonly edges?: Int32Array
 }
 
 /** A pair below this posterior contradicts a merge. */
@@ -118,11 +123,10 @@ export function clusterRecords(input: ClusterInput): Clustering {
     union(ri, rj)
   }
 
-  const edges: number[] = []
-  for (let k = 0; k < input.a.length; k++) if ((input.probability[k] as number) >= input.threshold) edges.push(k)
-  edges.sort((x, y) => (input.probability[y] as number) - (input.probability[x] as number))
+  const edges = strongestFirst(input.edges ?? linked(input.probability, input.threshold), input.probability, input.a.length)
   let rejectedMerges = 0
-  for (const k of edges) {
+  for (let e = 0; e < edges.length; e++) {
+    const k = edges[e] as number
     const ra = find(input.a[k] as number)
     const rb = find(input.b[k] as number)
     if (ra === rb) continue
@@ -166,4 +170,47 @@ function crossCheck(input: ClusterInput, xs: number[], ys: number[], linkProbabi
     scored++
   }
   return input.averageLinkage === true ? sum / scored >= input.threshold : true
+}
+
+/** The pairs at or above the threshold, ascending. */
+function linked(probability: Float32Array, threshold: number): Int32Array {
+  let count = 0
+  for (let k = 0; k < probability.length; k++) if ((probability[k] as number) >= threshold) count++
+  const out = new Int32Array(count)
+  let w = 0
+  for (let k = 0; k < probability.length; k++) if ((probability[k] as number) >= threshold) out[w++] = k
+  return out
+}
+
+/**
+ * Pairs (ascending) ordered by probability, highest first, ties in pair order: a stable sort by
+ * probability done as a numeric sort of keys (rank of the probability among the distinct ones,
+ * then pair index), which is far faster than a sort with a comparator.
+ */
+function strongestFirst(pairs: Int32Array, probability: Float32Array, pairCount: number): Int32Array {
+  const m = pairs.length
+  const distinct = new Float32Array(m)
+  for (let t = 0; t < m; t++) distinct[t] = probability[pairs[t] as number] as number
+  distinct.sort()
+  let d = 0
+  for (let t = 0; t < m; t++) if (d === 0 || distinct[t] !== distinct[d - 1]) distinct[d++] = distinct[t] as number
+  if (d * Math.max(1, pairCount) > Number.MAX_SAFE_INTEGER) {
+    return Int32Array.from(Array.from(pairs).sort((x, y) => (probability[y] as number) - (probability[x] as number)))
+  }
+  const keys = new Float64Array(m)
+  for (let t = 0; t < m; t++) {
+    const p = probability[pairs[t] as number] as number
+    let lo = 0
+    let hi = d - 1
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if ((distinct[mid] as number) < p) lo = mid + 1
+      else hi = mid
+    }
+    keys[t] = (d - 1 - lo) * pairCount + (pairs[t] as number)
+  }
+  keys.sort()
+  const out = new Int32Array(m)
+  for (let t = 0; t < m; t++) out[t] = (keys[t] as number) % pairCount
+  return out
 }

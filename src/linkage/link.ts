@@ -7,7 +7,6 @@ import { clusterRecords } from './cluster.js'
 import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS, SAMPLED, SET_ASIDE, SET_ASIDE_SAMPLING } from './compare.js'
 import { GrowableArray } from './growable.js'
 import {
-  countPatterns,
   defaultStartingM,
   estimateParameters,
   flatU,
@@ -156,6 +155,11 @@ const DUPLICATE_MIN_POSTERIOR = 0.01
  */
 const MAX_TF_ADJUSTMENT = 5
 
+/** log2 of each record's name frequency (prepare.ts: from its tokens, at least 1/n). */
+function logFrequencies(prepared: PreparedRecords): Float64Array {
+  return prepared.nameLogFrequency
+}
+
 /**
  * Turns comparison vectors into posterior probabilities: Fellegi–Sunter weights summed with the
  * prior odds, plus a term-frequency adjustment on agreeing names: the weight of an agreeing name
@@ -169,12 +173,13 @@ export class PairScorer {
   readonly tfCentre = new Float64Array(NAME_TF_LEVELS + 1)
   useTermFrequency = true
   /** log2 of each record's name frequency (at least 1/n), computed once. */
-  private readonly logFrequency: Float64Array
+  readonly logFrequency: Float64Array
   constructor(
     readonly model: FittedModel,
     readonly prepared: PreparedRecords,
+    logFrequency: Float64Array = logFrequencies(prepared),
   ) {
-    this.logFrequency = prepared.nameLogFrequency
+    this.logFrequency = logFrequency
     const prior = Math.log2(model.lambda / (1 - model.lambda))
     const levels = new Uint8Array(FIELD_COUNT)
     for (let code = 0; code < PATTERN_COUNT; code++) {
@@ -196,28 +201,6 @@ export class PairScorer {
     return li > lj ? li : lj
   }
 
-  /**
-   * Centres the adjustment on the matches: the mean frequency of their names per name level.
-   * A match's name is drawn by frequency, so this mean is what u already stands for (Σ tf²);
-   * the adjustment log2(mean / tf) then replaces u by the name's own frequency, as in Splink.
-   * (Centring on the mean of log frequencies instead would understate every match by the
-   * Jensen gap, a bit or more for Zipf-distributed names.)
-   */
-  fitTermFrequency(a: Int32Array, b: Int32Array, levels: Uint8Array): void {
-    const sum = new Float64Array(NAME_TF_LEVELS + 1)
-    const weight = new Float64Array(NAME_TF_LEVELS + 1)
-    for (let k = 0; k < a.length; k++) {
-      const nl = levels[k * FIELD_COUNT] as number
-      if (nl < 1 || nl > NAME_TF_LEVELS) continue
-      const p = probabilityFromWeight(this.patternWeight[patternOf(levels, k * FIELD_COUNT)] as number)
-      sum[nl] = (sum[nl] as number) + p * Math.pow(2, this.logTf(a[k] as number, b[k] as number))
-      weight[nl] = (weight[nl] as number) + p
-    }
-    for (let l = 1; l <= NAME_TF_LEVELS; l++) {
-      this.tfCentre[l] = (weight[l] as number) > 0 ? Math.log2((sum[l] as number) / (weight[l] as number)) : 0
-    }
-  }
-
   /** Total log2 weight (prior included) of the pair whose vector is at levels[offset ..]. */
   weight(i: number, j: number, levels: Uint8Array, offset: number): number {
     let w = this.patternWeight[patternOf(levels, offset)] as number
@@ -228,6 +211,163 @@ export class PairScorer {
     }
     return w
   }
+}
+
+/** Patterns per name level: the name is the first field, the most significant digit of a pattern. */
+const PATTERNS_PER_NAME_LEVEL = PATTERN_COUNT / (LEVEL_COUNTS[0] as number)
+/** Patterns [TF_FIRST, TF_END) have a name level that carries the term-frequency adjustment. */
+const TF_FIRST = PATTERNS_PER_NAME_LEVEL
+const TF_END = (NAME_TF_LEVELS + 1) * PATTERNS_PER_NAME_LEVEL
+const TF_PATTERNS = TF_END - TF_FIRST
+const NAME_LEVEL_OF_PATTERN = Uint8Array.from({ length: PATTERN_COUNT }, (_, c) => levelsOfPattern(c)[0] as number)
+
+/**
+ * Pair classes for scoring millions of pairs. A pair's weight depends on its comparison pattern
+ * alone, or, for an agreeing name with the term-frequency adjustment, on its pattern and the
+ * larger of its two records' name frequencies, which take few distinct values (a frequency is a
+ * count over n). Class c < PATTERN_COUNT is a pattern; above it, PATTERN_COUNT + rank ·
+ * TF_PATTERNS + (pattern − TF_FIRST) for a pattern with the adjustment and a frequency rank.
+ * Weights, bins and posteriors are computed once per class by the same operations as
+ * PairScorer.weight per pair, so every value is the same bit for bit, without a pow per pair.
+ */
+class PairClasses {
+  /** Distinct log2 name frequencies, ascending, and each record's rank among them. */
+  private readonly values: Float64Array
+  private readonly rank: Int32Array
+  /** Number of classes. */
+  readonly count: number
+  constructor(
+    logFrequency: Float64Array,
+    readonly termFrequency: boolean,
+  ) {
+    const { values, rank } = distinctRanks(logFrequency)
+    this.values = values
+    this.rank = rank
+    this.count = PATTERN_COUNT + (termFrequency ? TF_PATTERNS * values.length : 0)
+  }
+
+  /** Writes each pair's class to classOf; returns the number of pairs per class. */
+  classify(levels: Uint8Array, a: Int32Array, b: Int32Array, classOf: Int32Array): Int32Array {
+    const count = new Int32Array(this.count)
+    const rank = this.rank
+    // Only patterns whose name level carries the adjustment are told apart by frequency.
+    const tfEnd = this.termFrequency ? TF_END : TF_FIRST
+    for (let k = 0; k < classOf.length; k++) {
+      const pattern = patternOf(levels, k * FIELD_COUNT)
+      let cls = pattern
+      if (pattern >= TF_FIRST && pattern < tfEnd) {
+        const ri = rank[a[k] as number] as number
+        const rj = rank[b[k] as number] as number
+        cls = PATTERN_COUNT + (ri > rj ? ri : rj) * TF_PATTERNS + (pattern - TF_FIRST)
+      }
+      classOf[k] = cls
+      count[cls] = (count[cls] as number) + 1
+    }
+    return count
+  }
+
+  /** Pairs per pattern (as countPatterns gives them) from pairs per class. */
+  patternCounts(classCount: ArrayLike<number>): Float64Array {
+    const counts = new Float64Array(PATTERN_COUNT)
+    for (let c = 0; c < PATTERN_COUNT; c++) counts[c] = classCount[c] as number
+    for (let c = PATTERN_COUNT; c < this.count; c++) {
+      const pattern = TF_FIRST + ((c - PATTERN_COUNT) % TF_PATTERNS)
+      counts[pattern] = (counts[pattern] as number) + (classCount[c] as number)
+    }
+    return counts
+  }
+
+  /**
+   * Centres the adjustment on the matches: the mean frequency of their names per name level.
+   * A match's name is drawn by frequency, so this mean is what u already stands for (Σ tf²);
+   * the adjustment log2(mean / tf) then replaces u by the name's own frequency, as in Splink.
+   * (Centring on the mean of log frequencies instead would understate every match by the
+   * Jensen gap, a bit or more for Zipf-distributed names.) Sums pair by pair in order.
+   */
+  fitTermFrequency(scorer: PairScorer, classOf: Int32Array): void {
+    const sum = new Float64Array(NAME_TF_LEVELS + 1)
+    const weight = new Float64Array(NAME_TF_LEVELS + 1)
+    const patternProbability = new Float64Array(PATTERN_COUNT)
+    for (let c = TF_FIRST; c < TF_END; c++) patternProbability[c] = probabilityFromWeight(scorer.patternWeight[c] as number)
+    const power = Float64Array.from(this.values, (v) => Math.pow(2, v))
+    for (let k = 0; k < classOf.length; k++) {
+      const cls = classOf[k] as number
+      if (cls < PATTERN_COUNT) continue
+      const x = cls - PATTERN_COUNT
+      const r = Math.floor(x / TF_PATTERNS)
+      const pattern = TF_FIRST + (x - r * TF_PATTERNS)
+      const nl = NAME_LEVEL_OF_PATTERN[pattern] as number
+      const p = patternProbability[pattern] as number
+      sum[nl] = (sum[nl] as number) + p * (power[r] as number)
+      weight[nl] = (weight[nl] as number) + p
+    }
+    for (let l = 1; l <= NAME_TF_LEVELS; l++) {
+      scorer.tfCentre[l] = (weight[l] as number) > 0 ? Math.log2((sum[l] as number) / (weight[l] as number)) : 0
+    }
+  }
+
+  /** Evidence of each class: its log2 weight as scorer.weight gives it, minus prior0. */
+  evidence(scorer: PairScorer, prior0: number): Float64Array {
+    const out = new Float64Array(this.count)
+    const patternWeight = scorer.patternWeight
+    for (let c = 0; c < PATTERN_COUNT; c++) out[c] = (patternWeight[c] as number) - prior0
+    const values = this.values
+    for (let c = PATTERN_COUNT; c < this.count; c++) {
+      const x = c - PATTERN_COUNT
+      const r = Math.floor(x / TF_PATTERNS)
+      const pattern = TF_FIRST + (x - r * TF_PATTERNS)
+      const adj = (scorer.tfCentre[NAME_LEVEL_OF_PATTERN[pattern] as number] as number) - (values[r] as number)
+      out[c] = (patternWeight[pattern] as number) + Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, adj)) - prior0
+    }
+    return out
+  }
+}
+
+/** The distinct values of a column, ascending, and each entry's rank among them (a hash set). */
+function distinctRanks(column: Float64Array): { values: Float64Array; rank: Int32Array } {
+  let bits = 6
+  let keys = new Float64Array(1 << bits).fill(Number.NaN)
+  let ids = new Int32Array(1 << bits)
+  const distinct = new GrowableArray(Float64Array)
+  const idOf = new Int32Array(column.length)
+  const scratch = new Float64Array(1)
+  const scratchBits = new Int32Array(scratch.buffer)
+  const slotOf = (v: number): number => {
+    scratch[0] = v
+    let slot = Math.imul((scratchBits[0] as number) ^ Math.imul(scratchBits[1] as number, 0x85ebca6b), 0x9e3779b1) >>> (32 - bits)
+    while (!Number.isNaN(keys[slot] as number) && keys[slot] !== v) slot = (slot + 1) & ((1 << bits) - 1)
+    return slot
+  }
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i] as number
+    let slot = slotOf(v)
+    if (keys[slot] !== v) {
+      if (2 * (distinct.length + 1) > 1 << bits) {
+        const old = distinct.view()
+        bits++
+        keys = new Float64Array(1 << bits).fill(Number.NaN)
+        ids = new Int32Array(1 << bits)
+        for (let id = 0; id < old.length; id++) {
+          const s = slotOf(old[id] as number)
+          keys[s] = old[id] as number
+          ids[s] = id
+        }
+        slot = slotOf(v)
+      }
+      keys[slot] = v
+      ids[slot] = distinct.length
+      distinct.push(v)
+    }
+    idOf[i] = ids[slot] as number
+  }
+  const found = distinct.view()
+  const order = Array.from(found.keys()).sort((x, y) => (found[x] as number) - (found[y] as number))
+  const values = Float64Array.from(order, (id) => found[id] as number)
+  const rankOfId = new Int32Array(found.length)
+  order.forEach((id, r) => (rankOfId[id] = r))
+  const rank = new Int32Array(column.length)
+  for (let i = 0; i < column.length; i++) rank[i] = rankOfId[idOf[i] as number] as number
+  return { values, rank }
 }
 
 /** The weight histogram used to solve for λ: 1/32-bit bins over ±96 bits. */
@@ -376,14 +516,22 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   progress(`compared ${candidates.a.length} pairs on ${Math.max(1, workers)} thread(s); ${compared.setAside} set aside for two clear contradictions`)
 
   const ctx = new CompareContext(prepared)
-  const counts = countPatterns(levels)
-  // Each compared sample of the set-aside pairs stands for SET_ASIDE_SAMPLING of them.
-  const standsFor = new Uint8Array(a.length).fill(1)
+  // Each pair's class (PairClasses: its pattern, and the name frequency when that counts), kept
+  // in the buffer of the probabilities, which scoring fills in its place.
+  const n = prepared.n
+  const logFrequency = logFrequencies(prepared)
+  const classes = new PairClasses(logFrequency, options.termFrequency !== false)
+  const probability = new Float32Array(a.length)
+  const classOf = new Int32Array(probability.buffer, probability.byteOffset, a.length)
+  const classCount = classes.classify(levels, a, b, classOf)
+  // What the fit counts: each compared sample of the set-aside pairs stands for
+  // SET_ASIDE_SAMPLING of them (classCount itself stays the pairs held).
+  const fitCount = Float64Array.from(classCount)
   for (const k of compared.sampled) {
-    standsFor[k] = SET_ASIDE_SAMPLING
-    const pattern = patternOf(levels, k * FIELD_COUNT)
-    counts[pattern] = (counts[pattern] as number) + SET_ASIDE_SAMPLING - 1
+    const c = classOf[k] as number
+    fitCount[c] = (fitCount[c] as number) + SET_ASIDE_SAMPLING - 1
   }
+  const counts = classes.patternCounts(fitCount)
   const sameCounts = new Float64Array(PATTERN_COUNT)
   const differentCounts = new Float64Array(PATTERN_COUNT)
   const decidedLevels = new Uint8Array(FIELD_COUNT)
@@ -395,9 +543,9 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     const labelled = value === 1 ? sameCounts : differentCounts
     labelled[pattern] = (labelled[pattern] as number) + 1
     // A decided candidate pair is counted once, as labelled.
-    if (findPair(a, b, i, j) >= 0) counts[pattern] = (counts[pattern] as number) - 1
+    const k = findPair(a, b, i, j)
+    if (k >= 0) counts[pattern] = (counts[pattern] as number) - (compared.isSampled(k) ? SET_ASIDE_SAMPLING : 1)
   }
-  const n = prepared.n
   let model = fitModel(
     counts,
     sameCounts,
@@ -409,42 +557,50 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   lap('estimate')
   progress(`EM: ${model.iterations} iterations, λ = ${model.lambda.toPrecision(3)}`)
 
-  const first = new PairScorer(model, prepared)
-  if (options.termFrequency !== false) first.fitTermFrequency(a, b, levels)
-  else first.useTermFrequency = false
-  // One pass gives each pair its evidence (log2 weight without the prior) and bins it; the prior
-  // is then solved on the bins, self-consistent with the weights actually used for scoring (term
-  // frequency included), and a cheap second pass turns evidence into posteriors.
-  const probability = new Float32Array(a.length)
+  const first = new PairScorer(model, prepared, logFrequency)
+  first.useTermFrequency = classes.termFrequency
+  // Candidate pairs a reviewer decided, ascending (a reviewer decides few pairs): they keep their
+  // decision and stay out of the histogram below.
+  const decidedPairs: [number, number][] = []
+  for (const [code, value] of decisions.byPair) {
+    const i = Math.floor(code / n)
+    const k = findPair(a, b, i, code - i * n)
+    if (k >= 0) decidedPairs.push([k, value])
+  }
+  decidedPairs.sort((x, y) => x[0] - y[0])
+  const decidedAt = Int32Array.from(decidedPairs, (d) => d[0])
+  const decidedValue = Uint8Array.from(decidedPairs, (d) => d[1])
+  for (const [k] of decidedPairs) {
+    const c = classOf[k] as number
+    classCount[c] = (classCount[c] as number) - 1
+    fitCount[c] = (fitCount[c] as number) - (compared.isSampled(k) ? SET_ASIDE_SAMPLING : 1)
+  }
+  // The prior is solved on the bins of the pairs' evidence (log2 weight without the prior),
+  // self-consistent with the weights actually used for scoring (term frequency included).
+  if (first.useTermFrequency) classes.fitTermFrequency(first, classOf)
   const prior0 = Math.log2(model.lambda / (1 - model.lambda))
+  const classEvidence = classes.evidence(first, prior0)
   const histogram = new Float64Array(HISTOGRAM_BINS)
-  const anyDecided = decisions.byPair.size > 0
-  for (let k = 0; k < a.length; k++) {
-    const i = a[k] as number
-    const j = b[k] as number
-    const evidence = first.weight(i, j, levels, k * FIELD_COUNT) - prior0
-    probability[k] = evidence
-    if (anyDecided && decisions.byPair.has(i * n + j)) continue
-    const bin = binOf(evidence)
-    histogram[bin] = (histogram[bin] as number) + (standsFor[k] as number)
+  for (let c = 0; c < classes.count; c++) {
+    const count = fitCount[c] as number
+    if (count === 0) continue
+    const bin = binOf(classEvidence[c] as number)
+    histogram[bin] = (histogram[bin] as number) + count
   }
   model = modelFrom(solveLambda(histogram, model.lambda, total(sameCounts), (n * (n - 1)) / 2), model.m, model.u, model.iterations, model.converged)
-  const scorer = new PairScorer(model, prepared)
+  const scorer = new PairScorer(model, prepared, logFrequency)
   scorer.tfCentre.set(first.tfCentre)
   scorer.useTermFrequency = first.useTermFrequency
   const prior = Math.log2(model.lambda / (1 - model.lambda))
-  // Cross-list pairs that could matter go to the one-to-one assignment (below): their index,
-  // evidence and pairwise posterior.
+  // A pair's posterior comes from its evidence as stored per pair (float32) and the prior.
+  const classPosterior = new Float64Array(classes.count)
+  for (let c = 0; c < classes.count; c++) {
+    if ((classCount[c] as number) > 0) classPosterior[c] = probabilityFromWeight(Math.fround(classEvidence[c] as number) + prior)
+  }
   const oneToOne = options.oneToOne !== false && prepared.listNames.length > 1
   const list = prepared.list
-  const crossK = new GrowableArray(Int32Array)
-  const crossEvidence = new GrowableArray(Float64Array)
-  const crossStart = new GrowableArray(Float64Array)
-  const crossFixed = new GrowableArray(Uint8Array)
-  // Pairs within one list that may be a list's own duplicates (pair code → posterior): they do
-  // not compete with each other for a match on another list.
-  const likelyDuplicates = new Map<number, number>()
-  // Records with such a pair (a cheap test before the map, which the assignment asks often).
+  // Records with a possible duplicate on their own list (a cheap test before the lookup, which
+  // the assignment asks often): reviewers' "same" within a list, and the likely duplicates.
   const hasDuplicate = new Uint8Array(oneToOne ? n : 0)
   for (const [i, j] of decisions.same) {
     if (oneToOne && list[i] === list[j]) {
@@ -452,53 +608,53 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
       hasDuplicate[j] = 1
     }
   }
-  // Without a term-frequency adjustment a pair's evidence depends on its pattern alone: its
-  // posterior comes from a table per pattern, computed by the same operations (the evidence
-  // rounded to float32 as it is stored above), so the same value bit for bit without a pow per pair.
-  const patternPosterior = new Float64Array(PATTERN_COUNT)
-  for (let c = 0; c < PATTERN_COUNT; c++) patternPosterior[c] = probabilityFromWeight(Math.fround((first.patternWeight[c] as number) - prior0) + prior)
-  const tfApplies = first.useTermFrequency
-  for (let k = 0; k < a.length; k++) {
-    const i = a[k] as number
-    const j = b[k] as number
-    const decided = anyDecided ? decisions.byPair.get(i * n + j) : undefined
-    const evidence = probability[k] as number
-    const nl = levels[k * FIELD_COUNT] as number
-    const p =
-      decided ??
-      (tfApplies && nl >= 1 && nl <= NAME_TF_LEVELS
-        ? probabilityFromWeight(evidence + prior)
-        : (patternPosterior[patternOf(levels, k * FIELD_COUNT)] as number))
-    probability[k] = p
-    if (oneToOne && list[i] === list[j] && p >= DUPLICATE_MIN_POSTERIOR) {
-      likelyDuplicates.set(i * n + j, p)
-      hasDuplicate[i] = 1
-      hasDuplicate[j] = 1
-    }
-    if (oneToOne && decided !== 0 && list[i] !== list[j] && (p >= ASSIGN_MIN_POSTERIOR || decided === 1)) {
-      crossK.push(k)
-      crossEvidence.push(evidence)
-      crossStart.push(p)
-      crossFixed.push(decided === 1 ? 1 : 0)
-    }
+  // Room for what scorePairs gathers, counted on the classes (no growing on the way).
+  let atGate = decidedAt.length
+  let atThreshold = decidedAt.length
+  for (let c = 0; c < classes.count; c++) {
+    const count = classCount[c] as number
+    if (count === 0) continue
+    if ((classPosterior[c] as number) >= Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)) atGate += count
+    if (Math.fround(classPosterior[c] as number) >= threshold) atThreshold += count
   }
+  const scores = scorePairs(n, a, probability, classOf, classPosterior, classEvidence, decidedAt, decidedValue, b, oneToOne ? list : undefined, hasDuplicate, threshold, {
+    cross: oneToOne ? atGate : 0,
+    linked: atThreshold,
+  })
+  const { rowStart, cross } = scores
   lap('score')
   let assignment: Assignment | undefined
-  if (crossK.length > 0) {
+  const ks = cross.k.view()
+  if (ks.length > 0) {
     const listSize = prepared.listNames.map(() => 0)
     for (let i = 0; i < n; i++) listSize[list[i] as number] = (listSize[list[i] as number] as number) + 1
-    const ks = crossK.view()
-    const fixedSame = crossFixed.view()
+    const fixedSame = cross.fixed.view()
+    const crossA = new Int32Array(ks.length)
+    const crossB = new Int32Array(ks.length)
+    for (let e = 0; e < ks.length; e++) {
+      crossA[e] = a[ks[e] as number] as number
+      crossB[e] = b[ks[e] as number] as number
+    }
+    // Same-list pairs that may be a list's own duplicates (posterior at least
+    // DUPLICATE_MIN_POSTERIOR): they do not compete with each other for a match on another list.
+    const duplicates = scores.duplicates
+    const decided = decisions.byPair
+    const sameListProbability = (x: number, y: number): number => {
+      if (hasDuplicate[x] !== 1 || hasDuplicate[y] !== 1) return 0
+      const p = duplicates.probability(x, y)
+      if (p !== undefined) return p
+      return decided.size > 0 ? (decided.get(pairCode(x, y, n)) ?? 0) : 0
+    }
     assignment = assignOneToOne({
-      a: ks.map((k) => a[k] as number),
-      b: ks.map((k) => b[k] as number),
-      evidence: crossEvidence.view(),
-      start: crossStart.view(),
+      a: crossA,
+      b: crossB,
+      evidence: cross.evidence.view(),
+      start: cross.start.view(),
       fixedSame,
       list,
       listSize,
-      sameListProbability: (x, y) =>
-        hasDuplicate[x] === 1 && hasDuplicate[y] === 1 ? (likelyDuplicates.get(pairCode(x, y, n)) ?? decisions.byPair.get(pairCode(x, y, n)) ?? 0) : 0,
+      sameListProbability,
+      mayHaveDuplicate: hasDuplicate,
     })
     for (let e = 0; e < ks.length; e++) {
       if (fixedSame[e] === 1) continue
@@ -511,21 +667,29 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
         `(ms: setup ${at.setup}, duplicates ${at.duplicates}, sweeps ${at.sweeps})`,
     )
   }
-  const bestOf = new Float32Array(prepared.n)
-  for (let k = 0; k < a.length; k++) {
-    const i = a[k] as number
-    const j = b[k] as number
-    const p = probability[k] as number
-    if (p > (bestOf[i] as number)) bestOf[i] = p
-    if (p > (bestOf[j] as number)) bestOf[j] = p
+  // The pairs at or above the threshold, ascending: the assigned ones merged into the others.
+  const others = scores.linked.view()
+  let edgeCount = others.length
+  for (let e = 0; e < ks.length; e++) if ((probability[ks[e] as number] as number) >= threshold) edgeCount++
+  const edges = new Int32Array(edgeCount)
+  let o = 0
+  let w = 0
+  for (let e = 0; e < ks.length; e++) {
+    const k = ks[e] as number
+    if ((probability[k] as number) < threshold) continue
+    while (o < others.length && (others[o] as number) < k) edges[w++] = others[o++] as number
+    edges[w++] = k
   }
+  while (o < others.length) edges[w++] = others[o++] as number
 
   const scratch = new Uint8Array(FIELD_COUNT)
   const posterior = (i: number, j: number): number => {
-    const decided = decisions.byPair.get(pairCode(i, j, prepared.n))
-    if (decided !== undefined) return decided
+    if (decisions.byPair.size > 0) {
+      const decided = decisions.byPair.get(pairCode(i, j, n))
+      if (decided !== undefined) return decided
+    }
     // A candidate pair has its final probability (one-to-one assignment included).
-    const k = findPair(a, b, i, j)
+    const k = pairIndex(b, rowStart, i, j)
     if (k >= 0) return probability[k] as number
     ctx.compare(i, j, scratch, 0)
     const weight = scorer.weight(i, j, scratch, 0)
@@ -535,6 +699,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     if (odds !== undefined) return probabilityFromWeight(weight - prior + Math.log2(odds))
     return probabilityFromWeight(weight)
   }
+
   const clustering = clusterRecords({
     n: prepared.n,
     a,
@@ -547,10 +712,11 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     posterior,
     // Without the one-to-one assignment, chains are held back by average linkage as before.
     averageLinkage: assignment === undefined,
+    edges,
   })
   lap('cluster')
 
-  const assignments = assignmentsOf(prepared, clustering.clusterOf, clustering.clusterCount, bestOf, posterior)
+  const assignments = assignmentsOf(prepared, clustering.clusterOf, clustering.clusterCount, rowStart, b, probability, posterior)
   lap('output')
   progress(`${clustering.clusterCount} persons from ${prepared.n} records`)
   return {
@@ -568,23 +734,160 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   }
 }
 
+/** Same-list pairs that may be duplicates, by their first record (pairs in candidate order). */
+class LikelyDuplicates {
+  readonly lo = new GrowableArray(Int32Array)
+  readonly hi = new GrowableArray(Int32Array)
+  readonly p = new GrowableArray(Float64Array)
+  private start = new Int32Array(1)
+
+  /** Ends adding (pairs were added in candidate order: by first record, then second). */
+  index(n: number): void {
+    const start = new Int32Array(n + 1)
+    const lo = this.lo.data
+    for (let k = 0; k < this.lo.length; k++) start[(lo[k] as number) + 1] = (start[(lo[k] as number) + 1] as number) + 1
+    for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number)
+    this.start = start
+  }
+
+  /** The posterior of pair (x, y) if it is one of these, else undefined. */
+  probability(x: number, y: number): number | undefined {
+    const lo = x < y ? x : y
+    const hi = x < y ? y : x
+    if (lo + 1 >= this.start.length) return undefined
+    const his = this.hi.data
+    for (let k = this.start[lo] as number; k < (this.start[lo + 1] as number); k++) if (his[k] === hi) return this.p.data[k] as number
+    return undefined
+  }
+}
+
+/** Cross-list pairs for the one-to-one assignment: index, evidence, pairwise posterior, decided "same". */
+interface CrossPairs {
+  readonly k: GrowableArray<Int32Array>
+  readonly evidence: GrowableArray<Float64Array>
+  readonly start: GrowableArray<Float64Array>
+  readonly fixed: GrowableArray<Uint8Array>
+}
+
+/**
+ * Gives every pair its posterior (from its class, or a reviewer's decision), in place of its
+ * class in the shared buffer. Gathers, with `list` (one-to-one on): the cross-list pairs that
+ * could matter (posterior ≥ ASSIGN_MIN_POSTERIOR, or decided "same"; not decided "different")
+ * and the same-list pairs that may be duplicates (≥ DUPLICATE_MIN_POSTERIOR), marking their
+ * records in hasDuplicate. Also the other pairs at or above the threshold (linked, ascending),
+ * and where each record's pairs start (rowStart: pairs are sorted by record).
+ */
+function scorePairs(
+  n: number,
+  a: Int32Array,
+  probability: Float32Array,
+  classOf: Int32Array,
+  classPosterior: Float64Array,
+  classEvidence: Float64Array,
+  decidedAt: Int32Array,
+  decidedValue: Uint8Array,
+  b: Int32Array,
+  list: Uint16Array | undefined,
+  hasDuplicate: Uint8Array,
+  threshold: number,
+  room: { readonly cross: number; readonly linked: number },
+): { rowStart: Int32Array; cross: CrossPairs; duplicates: LikelyDuplicates; linked: GrowableArray<Int32Array> } {
+  const E = a.length
+  const crossRoom = Math.max(1, room.cross)
+  const cross: CrossPairs = {
+    k: new GrowableArray(Int32Array, crossRoom),
+    evidence: new GrowableArray(Float64Array, crossRoom),
+    start: new GrowableArray(Float64Array, crossRoom),
+    fixed: new GrowableArray(Uint8Array, crossRoom),
+  }
+  const duplicates = new LikelyDuplicates()
+  const linked = new GrowableArray(Int32Array, Math.max(1, room.linked))
+  const rowStart = new Int32Array(n + 1)
+  const gate = Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)
+  let nextDecided = decidedAt.length > 0 ? (decidedAt[0] as number) : -1
+  let d = 0
+  let row = -1
+  for (let k = 0; k < E; k++) {
+    const i = a[k] as number
+    while (row < i) rowStart[++row] = k
+    const cls = classOf[k] as number
+    let decided = -1
+    let p: number
+    if (k === nextDecided) {
+      decided = decidedValue[d] as number
+      p = decided
+      nextDecided = ++d < decidedAt.length ? (decidedAt[d] as number) : -1
+    } else p = classPosterior[cls] as number
+    probability[k] = p
+    if (list !== undefined && p >= gate) {
+      const j = b[k] as number
+      if (list[i] === list[j]) {
+        if (p >= DUPLICATE_MIN_POSTERIOR) {
+          duplicates.lo.push(i)
+          duplicates.hi.push(j)
+          duplicates.p.push(p)
+          hasDuplicate[i] = 1
+          hasDuplicate[j] = 1
+        }
+      } else if (decided !== 0 && (p >= ASSIGN_MIN_POSTERIOR || decided === 1)) {
+        cross.k.push(k)
+        cross.evidence.push(Math.fround(classEvidence[cls] as number))
+        cross.start.push(p)
+        cross.fixed.push(decided === 1 ? 1 : 0)
+        continue
+      }
+    }
+    if (Math.fround(p) >= threshold) linked.push(k)
+  }
+  while (row < n) rowStart[++row] = E
+  duplicates.index(n)
+  return { rowStart, cross, duplicates, linked }
+}
+
+/**
+ * Index of candidate pair (i, j), or -1: findPair within the smaller record's pairs.
+ */
+function pairIndex(b: Int32Array, rowStart: Int32Array, i: number, j: number): number {
+  const lo = i < j ? i : j
+  const hi = i < j ? j : i
+  if (lo + 1 >= rowStart.length) return -1
+  let from = rowStart[lo] as number
+  let to = (rowStart[lo + 1] as number) - 1
+  while (from <= to) {
+    const mid = (from + to) >> 1
+    const y = b[mid] as number
+    if (y < hi) from = mid + 1
+    else if (y > hi) to = mid - 1
+    else return mid
+  }
+  return -1
+}
+
+/** Candidate pairs left after comparison (see withoutSetAside). */
+interface ComparedPairs {
+  readonly a: Int32Array
+  readonly b: Int32Array
+  readonly levels: Uint8Array
+  /** Candidate pairs set aside (not in a, b). */
+  readonly setAside: number
+  /** Indices (into a, b) of the compared sample of set-aside pairs, ascending. */
+  readonly sampled: Int32Array
+  isSampled(k: number): boolean
+}
+
 /**
  * The candidate pairs without those set aside by the comparison (name level SET_ASIDE), in
  * place: the arrays are compacted and views of them returned, so no second copy is held.
  */
-function withoutSetAside(
-  a: Int32Array,
-  b: Int32Array,
-  levels: Uint8Array,
-): { a: Int32Array; b: Int32Array; levels: Uint8Array; setAside: number; sampled: Int32Array } {
+function withoutSetAside(a: Int32Array, b: Int32Array, levels: Uint8Array): ComparedPairs {
   let w = 0
-  const sampled = new GrowableArray(Int32Array)
+  const found = new GrowableArray(Int32Array)
   for (let k = 0; k < a.length; k++) {
     const name = levels[k * FIELD_COUNT] as number
     if (name === SET_ASIDE) continue
     if ((name & SAMPLED) !== 0) {
       levels[k * FIELD_COUNT] = name & ~SAMPLED
-      sampled.push(w)
+      found.push(w)
     }
     if (w !== k) {
       a[w] = a[k] as number
@@ -593,7 +896,26 @@ function withoutSetAside(
     }
     w++
   }
-  return { a: a.subarray(0, w), b: b.subarray(0, w), levels: levels.subarray(0, w * FIELD_COUNT), setAside: a.length - w, sampled: sampled.view() }
+  const sampled = found.view()
+  return {
+    a: a.subarray(0, w),
+    b: b.subarray(0, w),
+    levels: levels.subarray(0, w * FIELD_COUNT),
+    setAside: a.length - w,
+    sampled,
+    isSampled(k: number): boolean {
+      let lo = 0
+      let hi = sampled.length - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        const v = sampled[mid] as number
+        if (v === k) return true
+        if (v < k) lo = mid + 1
+        else hi = mid - 1
+      }
+      return false
+    },
+  }
 }
 
 /**
@@ -623,7 +945,9 @@ function assignmentsOf(
   prepared: PreparedRecords,
   clusterOf: Int32Array,
   clusterCount: number,
-  bestOf: Float32Array,
+  rowStart: Int32Array,
+  b: Int32Array,
+  probability: Float32Array,
   posterior: (i: number, j: number) => number,
 ): RecordAssignment[] {
   const n = prepared.n
@@ -643,6 +967,39 @@ function assignmentsOf(
     const at = fill[c] as number
     fill[c] = at + 1
     members[at] = i
+  }
+  // The best posterior of each record left alone, over all its pairs (pairs by first record:
+  // rowStart). floor[j] is the float32 exponent of bestOf[j] for a record left alone (a pair
+  // with a smaller exponent cannot beat it, and most pairs are far weaker than a record's best),
+  // 255 for the others, which need no best.
+  const bits = new Uint32Array(probability.buffer, probability.byteOffset, probability.length)
+  const floor = new Uint8Array(n).fill(255)
+  for (let i = 0; i < n; i++) if (sizes[clusterOf[i] as number] === 1) floor[i] = 0
+  const bestOf = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const end = rowStart[i + 1] as number
+    if (floor[i] !== 255) {
+      let best = bestOf[i] as number
+      for (let k = rowStart[i] as number; k < end; k++) {
+        const p = probability[k] as number
+        if (p > best) best = p
+        const j = b[k] as number
+        if ((bits[k] as number) >>> 23 >= (floor[j] as number) && p > (bestOf[j] as number)) {
+          bestOf[j] = p
+          floor[j] = (bits[k] as number) >>> 23
+        }
+      }
+      bestOf[i] = best
+    } else {
+      for (let k = rowStart[i] as number; k < end; k++) {
+        const j = b[k] as number
+        const exponent = (bits[k] as number) >>> 23
+        if (exponent >= (floor[j] as number) && (probability[k] as number) > (bestOf[j] as number)) {
+          bestOf[j] = probability[k] as number
+          floor[j] = exponent
+        }
+      }
+    }
   }
   const out: RecordAssignment[] = new Array<RecordAssignment>(n)
   for (let i = 0; i < n; i++) {

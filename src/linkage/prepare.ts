@@ -446,7 +446,9 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     for (let k = tokenStart[i] as number; k < (tokenStart[i + 1] as number); k++) {
       log += Math.log2((skeletonRecords[tokenSkeletonIdList[tokenIds[k] as number] as number] as number) / n)
     }
-    nameLogFrequency[i] = Math.max(floor, log)
+    // On a grid of 1/64 bit: scoring takes one weight per distinct value (link.ts, PairClasses),
+    // and a product of frequencies would otherwise take nearly one value per name.
+    nameLogFrequency[i] = Math.round(Math.max(floor, log) * 64) / 64
   }
 
   const keyCounts = new Float64Array(nameKeys.ids.size)
