@@ -6,8 +6,12 @@ import { NO_DATE, type PreparedColumns } from './prepare.js'
 import { GrowableArray, sortedUnique } from './growable.js'
 import type { BlockingRule, BlockKeyPart, RuleReport } from './types.js'
 
-/** Default cap on block size (records). */
-export const DEFAULT_MAX_BLOCK_SIZE = 120
+/**
+ * Default cap on block size (records). 70 rather than 120: at a million records a quarter fewer
+ * candidate pairs (44 against 59 million), blocking recall 0.925 against 0.932, and the same F1
+ * (0.905): the pairs of large common-name blocks were mostly strangers the model has to refuse.
+ */
+export const DEFAULT_MAX_BLOCK_SIZE = 70
 
 /**
  * The default rules: together they survive one misspelt name token, a missing father's name,
