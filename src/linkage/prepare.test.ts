@@ -1,0 +1,94 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { CompareContext, FIELD_COUNT, SAMPLED, SET_ASIDE } from './compare.js'
+import { prepareRecords } from './prepare.js'
+import type { LinkageRecord } from './types.js'
+
+const located = (id: string, place: string, lat: number, lon: number): LinkageRecord => ({
+  record_id: id,
+  list: 'en',
+  full_name: 'Ali',
+  place,
+  latitude: lat,
+  longitude: lon,
+})
+
+test('a place named without coordinates gets the centre other records give for the name', () => {
+  const p = prepareRecords([
+    located('a1', 'Aleppo, Aleppo, Syria', 36.2, 37.16),
+    located('a2', 'Aleppo, Aleppo, Syria', 36.21, 37.16),
+    located('h1', 'Halab, Aleppo, Syria', 36.2, 37.15),
+    located('h2', 'Halab, Aleppo, Syria', 36.19, 37.17),
+    // One located record is not enough to trust a centre.
+    located('m1', 'Manbij, Aleppo, Syria', 36.53, 37.95),
+    // Two villages of one name, far apart: no centre.
+    located('k1', 'Kafr Nabl, Idlib, Syria', 35.61, 36.56),
+    located('k2', 'Kafr Nabl, Idlib, Syria', 34.2, 38.9),
+    { record_id: 'h3', list: 'ar', full_name: 'علي', place: 'Halab, Aleppo, Syria' },
+    { record_id: 'a3', list: 'fr', full_name: 'Ali', place: 'Aleppo, Aleppo, Syria' },
+    { record_id: 'm2', list: 'ar', full_name: 'علي', place: 'Manbij, Aleppo, Syria' },
+    { record_id: 'k3', list: 'ar', full_name: 'علي', place: 'Kafr Nabl, Idlib, Syria' },
+    // The same name in another country is another place.
+    { record_id: 'x1', list: 'ar', full_name: 'علي', place: 'Halab, Aleppo, Turkey' },
+  ])
+  const at = (id: string): number => p.recordIds.indexOf(id)
+  assert.ok(Math.abs((p.lat[at('h3')] as number) - 36.195) < 1e-9)
+  assert.ok(Math.abs((p.lon[at('h3')] as number) - 37.16) < 1e-9)
+  assert.ok(Math.abs((p.lat[at('a3')] as number) - 36.205) < 1e-9)
+  assert.ok(Number.isNaN(p.lat[at('m2')] as number))
+  assert.ok(Number.isNaN(p.lat[at('k3')] as number))
+  assert.ok(Number.isNaN(p.lat[at('x1')] as number))
+  // Given coordinates are kept as they are.
+  assert.equal(p.lat[at('h2')], 36.19)
+
+  // Aleppo and Halab, different names, are now seen to be one town: "within 10 km", not
+  // "same province".
+  const ctx = new CompareContext(p)
+  const levels = new Uint8Array(FIELD_COUNT)
+  ctx.compare(at('h3'), at('a3'), levels, 0)
+  assert.equal(levels[4], 2)
+  ctx.compare(at('m2'), at('a3'), levels, 0)
+  assert.equal(levels[4], 3)
+})
+
+test('how common a name is comes from its words, in every spelling and script', () => {
+  const records: LinkageRecord[] = []
+  for (let i = 0; i < 40; i++) records.push({ record_id: `m${i}`, list: 'en', full_name: i % 2 === 0 ? 'Mohammed Hassan' : 'محمد حسن' })
+  records.push({ record_id: 'solo', list: 'en', full_name: 'Muhammad' })
+  records.push({ record_id: 'rare', list: 'fr', full_name: 'Mouhamad el-Kharani' })
+  records.push({ record_id: 'rare-ar', list: 'ar', full_name: 'محمد الخراني' })
+  records.push({ record_id: 'none', list: 'ar', full_name: '' })
+  const p = prepareRecords(records)
+  const f = (id: string): number => p.nameLogFrequency[p.recordIds.indexOf(id)] as number
+  // 43 of 44 records hold Mohammed in one spelling or another, 40 hold Hassan, 2 Kharani.
+  assert.ok(Math.abs(f('solo') - Math.log2(43 / 44)) < 1 / 64)
+  assert.ok(Math.abs(f('m0') - Math.log2((43 / 44) * (40 / 44))) < 1 / 64)
+  assert.equal(f('m1'), f('m0'))
+  assert.ok(Math.abs(f('rare') - Math.log2((43 / 44) * (2 / 44))) < 1 / 64)
+  assert.equal(f('rare-ar'), f('rare'))
+  assert.ok(f('solo') > f('m0') && f('m0') > f('rare'))
+  // On a grid of 1/64 bit (scoring takes one weight per distinct value).
+  for (const v of p.nameLogFrequency) assert.equal(v * 64, Math.round(v * 64))
+})
+
+test('a candidate pair with two clear contradictions is set aside before its names are compared', () => {
+  const p = prepareRecords([
+    { record_id: 'a', list: 'en', full_name: 'Ali Hassan', sex: 'M', age: 20, date_of_death: '2014-01-05', place: 'Homs, Homs, Syria' },
+    // Different sex and an age 30 years apart: two contradictions.
+    { record_id: 'b', list: 'ar', full_name: 'علي حسن', sex: 'أنثى', age: 50, date_of_death: '2014-01-05', place: 'Homs, Homs, Syria' },
+    // One contradiction only (the age): compared.
+    { record_id: 'c', list: 'ar', full_name: 'علي حسن', sex: 'ذكر', age: 50, date_of_death: '2014-01-05', place: 'Homs, Homs, Syria' },
+  ])
+  const ctx = new CompareContext(p)
+  const levels = new Uint8Array(FIELD_COUNT)
+  ctx.compareCandidate(0, 1, levels, 0)
+  const name = levels[0] as number
+  // Set aside, or (one time in sixteen, by the pair's hash) compared and marked as the sample.
+  assert.ok(name === SET_ASIDE || (name & SAMPLED) !== 0)
+  assert.deepEqual(Array.from(levels.slice(1)), [2, 4, 1, 1])
+  ctx.compareCandidate(0, 2, levels, 0)
+  assert.equal(levels[0], 1)
+  // A comparison asked for directly (review, decisions, random pairs) always compares the name.
+  ctx.compare(0, 1, levels, 0)
+  assert.equal(levels[0], 1)
+})
