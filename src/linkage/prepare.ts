@@ -210,9 +210,12 @@ function imputeCoordinates(c: {
     placeOf[i] = id
   }
   const places = key.size
+  // Per place name: located records, and the sums and sums of squares of their coordinates.
   const count = new Float64Array(places)
   const sumLat = new Float64Array(places)
   const sumLon = new Float64Array(places)
+  const sumLat2 = new Float64Array(places)
+  const sumLon2 = new Float64Array(places)
   for (let i = 0; i < c.n; i++) {
     const p = placeOf[i] as number
     const la = c.lat[i] as number
@@ -221,23 +224,27 @@ function imputeCoordinates(c: {
     count[p] = (count[p] as number) + 1
     sumLat[p] = (sumLat[p] as number) + la
     sumLon[p] = (sumLon[p] as number) + lo
+    sumLat2[p] = (sumLat2[p] as number) + la * la
+    sumLon2[p] = (sumLon2[p] as number) + lo * lo
   }
+  // RMS distance from the centre in km: the variances of latitude and longitude in degrees,
+  // scaled by the length of a degree there.
   const spread = new Float64Array(places)
-  for (let i = 0; i < c.n; i++) {
-    const p = placeOf[i] as number
-    const la = c.lat[i] as number
-    const lo = c.lon[i] as number
-    if (p < 0 || Number.isNaN(la) || Number.isNaN(lo)) continue
+  for (let p = 0; p < places; p++) {
     const k = count[p] as number
-    const dLat = (la - (sumLat[p] as number) / k) * 111.2
-    const dLon = (lo - (sumLon[p] as number) / k) * 111.2 * Math.cos((la * Math.PI) / 180)
-    spread[p] = (spread[p] as number) + dLat * dLat + dLon * dLon
+    if (k === 0) continue
+    const meanLat = (sumLat[p] as number) / k
+    const meanLon = (sumLon[p] as number) / k
+    const varLat = Math.max(0, (sumLat2[p] as number) / k - meanLat * meanLat)
+    const varLon = Math.max(0, (sumLon2[p] as number) / k - meanLon * meanLon)
+    const kmLon = 111.2 * Math.cos((meanLat * Math.PI) / 180)
+    spread[p] = Math.sqrt(varLat * 111.2 * 111.2 + varLon * kmLon * kmLon)
   }
   for (let i = 0; i < c.n; i++) {
     const p = placeOf[i] as number
     if (p < 0 || !Number.isNaN(c.lat[i] as number)) continue
     const k = count[p] as number
-    if (k < MIN_LOCATED_RECORDS || Math.sqrt((spread[p] as number) / k) > MAX_PLACE_SPREAD_KM) continue
+    if (k < MIN_LOCATED_RECORDS || (spread[p] as number) > MAX_PLACE_SPREAD_KM) continue
     c.lat[i] = (sumLat[p] as number) / k
     c.lon[i] = (sumLon[p] as number) / k
   }
