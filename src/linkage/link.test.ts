@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { generateSyntheticLists, pairwiseScores } from './synthetic.js'
 import { blockCandidates, DEFAULT_RULES } from './blocking.js'
 import { compareAllPairs } from './parallel.js'
+import { seededRandom } from './link.js'
 import { parseAge, parseDeathDate, prepareRecords } from './prepare.js'
 import {
   captureHistories,
@@ -261,4 +262,22 @@ test('one-to-one: a single list is linked as before (internal duplicates only)',
   const off = await linkRecords(one, { oneToOne: false })
   assert.deepEqual(Array.from(on.clusterOf), Array.from(off.clusterOf))
   assert.deepEqual(Array.from(on.pairs.probability), Array.from(off.pairs.probability))
+})
+
+test('one-to-one: the order of the input does not matter (lists interleaved or one after another)', async () => {
+  const { records } = generateSyntheticLists(6000, 21)
+  const grouped = await linkRecords(records)
+  // The same records, lists interleaved: a record is now sometimes the first of its pairs with
+  // another list and sometimes the second.
+  const random = seededRandom(5)
+  const order = records.map((_, i) => i)
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[order[i], order[j]] = [order[j] as number, order[i] as number]
+  }
+  const shuffled = await linkRecords(order.map((i) => records[i] as LinkageRecord))
+  // Each record's cluster in the grouped run, in shuffled order: the two partitions must agree.
+  const groupedCluster = Int32Array.from(order, (i) => grouped.clusterOf[i] as number)
+  const agreement = pairwiseScores(shuffled.clusterOf, groupedCluster)
+  assert.ok(agreement.f1 >= 0.998, `agreement ${agreement.f1} (${agreement.predictedPairs} against ${agreement.truePairs} pairs)`)
 })

@@ -631,9 +631,16 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     const fixedSame = cross.fixed.view()
     const crossA = new Int32Array(ks.length)
     const crossB = new Int32Array(ks.length)
+    // Side A of every pair is the record of the lower list: the assignment keeps one node per
+    // record and side, so a record must stay on one side for all its pairs with a given list
+    // (pairs come as lower record index first, and with lists interleaved in the input a record
+    // was on side A of some pairs and side B of others, its competitors split between two nodes).
     for (let e = 0; e < ks.length; e++) {
-      crossA[e] = a[ks[e] as number] as number
-      crossB[e] = b[ks[e] as number] as number
+      const i = a[ks[e] as number] as number
+      const j = b[ks[e] as number] as number
+      const lowerFirst = (list[i] as number) < (list[j] as number)
+      crossA[e] = lowerFirst ? i : j
+      crossB[e] = lowerFirst ? j : i
     }
     // Same-list pairs that may be a list's own duplicates (posterior at least
     // DUPLICATE_MIN_POSTERIOR): they do not compete with each other for a match on another list.
