@@ -155,11 +155,6 @@ const DUPLICATE_MIN_POSTERIOR = 0.01
  */
 const MAX_TF_ADJUSTMENT = 5
 
-/** log2 of each record's name frequency (prepare.ts: from its tokens, at least 1/n). */
-function logFrequencies(prepared: PreparedRecords): Float64Array {
-  return prepared.nameLogFrequency
-}
-
 /**
  * Turns comparison vectors into posterior probabilities: Fellegi–Sunter weights summed with the
  * prior odds, plus a term-frequency adjustment on agreeing names: the weight of an agreeing name
@@ -172,14 +167,13 @@ export class PairScorer {
   readonly patternWeight = new Float64Array(PATTERN_COUNT)
   readonly tfCentre = new Float64Array(NAME_TF_LEVELS + 1)
   useTermFrequency = true
-  /** log2 of each record's name frequency (at least 1/n), computed once. */
+  /** log2 of each record's name frequency (prepare.ts: from its words, at least 1/n). */
   readonly logFrequency: Float64Array
   constructor(
     readonly model: FittedModel,
     readonly prepared: PreparedRecords,
-    logFrequency: Float64Array = logFrequencies(prepared),
   ) {
-    this.logFrequency = logFrequency
+    this.logFrequency = prepared.nameLogFrequency
     const prior = Math.log2(model.lambda / (1 - model.lambda))
     const levels = new Uint8Array(FIELD_COUNT)
     for (let code = 0; code < PATTERN_COUNT; code++) {
@@ -519,7 +513,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   // Each pair's class (PairClasses: its pattern, and the name frequency when that counts), kept
   // in the buffer of the probabilities, which scoring fills in its place.
   const n = prepared.n
-  const logFrequency = logFrequencies(prepared)
+  const logFrequency = prepared.nameLogFrequency
   const classes = new PairClasses(logFrequency, options.termFrequency !== false)
   const probability = new Float32Array(a.length)
   const classOf = new Int32Array(probability.buffer, probability.byteOffset, a.length)
@@ -557,7 +551,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   lap('estimate')
   progress(`EM: ${model.iterations} iterations, λ = ${model.lambda.toPrecision(3)}`)
 
-  const first = new PairScorer(model, prepared, logFrequency)
+  const first = new PairScorer(model, prepared)
   first.useTermFrequency = classes.termFrequency
   // Candidate pairs a reviewer decided, ascending (a reviewer decides few pairs): they keep their
   // decision and stay out of the histogram below.
@@ -588,7 +582,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     histogram[bin] = (histogram[bin] as number) + count
   }
   model = modelFrom(solveLambda(histogram, model.lambda, total(sameCounts), (n * (n - 1)) / 2), model.m, model.u, model.iterations, model.converged)
-  const scorer = new PairScorer(model, prepared, logFrequency)
+  const scorer = new PairScorer(model, prepared)
   scorer.tfCentre.set(first.tfCentre)
   scorer.useTermFrequency = first.useTermFrequency
   const prior = Math.log2(model.lambda / (1 - model.lambda))

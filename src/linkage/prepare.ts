@@ -55,8 +55,6 @@ export interface PreparedColumns {
 export interface PreparedRecords extends PreparedColumns {
   readonly recordIds: readonly string[]
   readonly listNames: readonly string[]
-  /** Records with each name key, as a fraction of all records. */
-  readonly nameKeyFrequency: Float64Array
   /**
    * Per record: log2 of how common its name is, the product over its tokens of the share of
    * records holding each token (at least 1/n). The term-frequency adjustment reads it.
@@ -253,7 +251,10 @@ function imputeCoordinates(c: {
 /** Distinct values of one field remembered while preparing (bounded: a free-text field could
  * hold a million distinct values). */
 const VALUE_CACHE_LIMIT = 100_000
+/** A date cache entry for an absent date. */
 const NO_DATE_VALUES = [NO_DATE, NO_DATE, 0, 0] as const
+/** The entry for a text that is not a date: the same values, told apart by identity, so that
+ * each record holding it is warned about. */
 const NOT_A_DATE = [NO_DATE, NO_DATE, 0, 0] as const
 
 class Interner {
@@ -458,13 +459,6 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     nameLogFrequency[i] = Math.round(Math.max(floor, log) * 64) / 64
   }
 
-  const keyCounts = new Float64Array(nameKeys.ids.size)
-  for (let i = 0; i < n; i++) {
-    const k = nameKey[i] as number
-    if (k >= 0) keyCounts[k] = (keyCounts[k] as number) + 1
-  }
-  for (let k = 0; k < keyCounts.length; k++) keyCounts[k] = (keyCounts[k] as number) / n
-
   return {
     n,
     list,
@@ -490,7 +484,6 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     tokenBlockId: Int32Array.from(tokenBlockIdList),
     recordIds,
     listNames: [...lists.ids.keys()],
-    nameKeyFrequency: keyCounts,
     nameLogFrequency,
     skeletonCount: skeletons.ids.size,
     placeCount: places.ids.size,
