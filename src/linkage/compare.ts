@@ -31,16 +31,6 @@ const SAMPLE_BELOW = 2 ** 32 / SET_ASIDE_SAMPLING
 /** Name levels 1 and 2 (exact, ≥ 0.95) carry the term-frequency adjustment. */
 export const NAME_TF_LEVELS = 2
 
-/**
- * Reusable per-thread state of the kernel: the token-similarity memo.
- *
- * @example const levels = new Uint8Array(FIELD_COUNT); new CompareContext(prepared).compare(0, 1, levels, 0)
- */
-// Direct-mapped memo of token similarities: a fixed table indexed by a hash of the token pair,
-// each slot holding the pair it answers for. No allocation, no Map of boxed keys, and a collision
-// only costs one recomputation.
-const MEMO_BITS = 22
-
 /** Which spelling of a token a Jaro–Winkler is taken on. */
 type TokenForm = 'compare' | 'skeleton' | 'roman'
 /**
@@ -48,19 +38,35 @@ type TokenForm = 'compare' | 'skeleton' | 'roman'
  * skeleton agreement: the romanisation guesses the short vowels as absent.
  */
 const ROMAN_WEIGHT = 0.95
-const MEMO_MASK = (1 << MEMO_BITS) - 1
 
+// Direct-mapped memo of token similarities: a fixed table indexed by a hash of the token pair,
+// each slot holding the pair it answers for. No allocation, no Map of boxed keys, and a collision
+// only costs one recomputation. Sized by the input: 2^22 slots (64 MiB) at a million records cut
+// Jaro–Winkler time by a fifth, and would be a waste of a start for ten records.
+const MAX_MEMO_BITS = 22
+const MIN_MEMO_BITS = 12
+
+function memoBits(records: number): number {
+  return Math.max(MIN_MEMO_BITS, Math.min(MAX_MEMO_BITS, Math.ceil(Math.log2(Math.max(2, records))) + 3))
+}
+
+/**
+ * Reusable per-thread state of the kernel: the token-similarity memo.
+ *
+ * @example const levels = new Uint8Array(FIELD_COUNT); new CompareContext(prepared).compare(0, 1, levels, 0)
+ */
 export class CompareContext {
   // One 16-byte entry per slot (low token, high token, value as float64), so that a lookup touches
   // one cache line instead of three arrays. The value is kept in full: a hit returns exactly what
   // a miss computes, so a pair's levels do not depend on which pairs a thread compared before it
   // (with a float32 value they did, and results varied with the number of worker threads).
-  private readonly memo = new Int32Array(4 << MEMO_BITS).fill(-1)
-  private readonly memoValue = new Float64Array(this.memo.buffer)
+  private readonly memoBits: number
+  private readonly memo: Int32Array
+  private readonly memoValue: Float64Array
   private readonly scores = new Float64Array(MAX_TOKENS * MAX_TOKENS)
-  /** UTF-16 code units of every token's comparison form and skeleton, end to end. */
+  /** UTF-16 code units of every token's comparison form, skeleton and romanisation, end to end. */
   private readonly codes: Uint16Array
-  /** Token t's comparison form is codes[compareStart[t] .. +compareLength[t]), its skeleton likewise. */
+  /** Token t's comparison form is codes[compareStart[t] .. +compareLength[t]), its skeleton and romanisation likewise. */
   private readonly compareStart: Int32Array
   private readonly compareLength: Int32Array
   private readonly skeletonStart: Int32Array
@@ -71,6 +77,9 @@ export class CompareContext {
   private readonly row: Int32Array
   private readonly rowCoordinates: Float32Array
   constructor(readonly data: PreparedColumns) {
+    this.memoBits = memoBits(data.n)
+    this.memo = new Int32Array(4 << this.memoBits).fill(-1)
+    this.memoValue = new Float64Array(this.memo.buffer)
     const rows = rowsOf(data)
     this.row = rows.row
     this.rowCoordinates = rows.coordinates
@@ -125,8 +134,7 @@ export class CompareContext {
     if (x === y) return 1
     const lo = x < y ? x : y
     const hi = x < y ? y : x
-    const slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> (32 - MEMO_BITS)
-    const at = (slot & MEMO_MASK) << 2
+    const at = ((Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) >>> (32 - this.memoBits)) << 2
     if (this.memo[at] === lo && this.memo[at + 1] === hi) return this.memoValue[(at >> 1) + 1] as number
     const d = this.data
     let s: number
