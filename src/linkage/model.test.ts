@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LEVEL_COUNTS } from './compare.js'
-import { estimateParameters, levelsOfPattern, PATTERN_COUNT, probabilityFromWeight } from './model.js'
+import { defaultStartingM, estimateParameters, flatU, levelsOfPattern, PATTERN_COUNT, probabilityFromWeight } from './model.js'
 
 // Known parameters (level 0 = missing never occurs here).
 const TRUE_LAMBDA = 0.15
@@ -9,14 +9,14 @@ const TRUE_M = [
   [0, 0.5, 0.3, 0.1, 0.06, 0.04],
   [0, 0.95, 0.05],
   [0, 0.5, 0.3, 0.15, 0.05],
-  [0, 0.6, 0.2, 0.1, 0.05, 0.05],
+  [0, 0.6, 0.2, 0.1, 0.04, 0.01, 0.05],
   [0, 0.7, 0.1, 0.1, 0.05, 0.05],
 ]
 const TRUE_U = [
   [0, 0.02, 0.05, 0.1, 0.23, 0.6],
   [0, 0.6, 0.4],
   [0, 0.05, 0.1, 0.2, 0.65],
-  [0, 0.01, 0.02, 0.05, 0.12, 0.8],
+  [0, 0.01, 0.02, 0.05, 0.12, 0.05, 0.75],
   [0, 0.05, 0.05, 0.2, 0.3, 0.4],
 ]
 
@@ -82,4 +82,11 @@ test('probability from weight is the logistic of log2 odds', () => {
   assert.equal(probabilityFromWeight(0), 0.5)
   assert.ok(Math.abs(probabilityFromWeight(1) - 2 / 3) < 1e-12)
   assert.ok(probabilityFromWeight(-20) < 1e-5)
+})
+
+test('the starting m and the flat u have one probability per level of every field', () => {
+  for (const start of [defaultStartingM(), flatU()]) {
+    assert.deepEqual(start.map((row) => row.length), LEVEL_COUNTS)
+    for (const row of start) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-9)
+  }
 })
