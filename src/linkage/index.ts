@@ -12,7 +12,7 @@ export type {
   RuleReport,
   ScoredPairs,
 } from './types.js'
-export { linkRecords, findPair } from './link.js'
+export { linkRecords } from './link.js'
 export { blockCandidates, DEFAULT_RULES, DEFAULT_MAX_BLOCK_SIZE, validateRules, type Candidates } from './blocking.js'
 export { FIELDS, LEVELS, distanceKm } from './compare.js'
 export { prepareRecords, validateRecords, parseAge, parseSex, parseDeathDate, type PreparedRecords } from './prepare.js'

@@ -17,6 +17,7 @@ import {
   probabilityFromWeight,
 } from './model.js'
 import { compareAllPairs, defaultWorkers, LinkagePool, PARALLEL_MIN_RECORDS } from './parallel.js'
+import { localityOrder, reorderRecords } from './order.js'
 import { prepareRecords, type PreparedRecords } from './prepare.js'
 import type { FittedModel, LinkageRecord, LinkOptions, LinkResult, MatchDecision, RecordAssignment } from './types.js'
 
@@ -480,9 +481,14 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     t = now
   }
 
-  const prepared = prepareRecords(records)
-  const decisions = indexDecisions(options.decisions ?? [], prepared)
+  const input = prepareRecords(records)
   lap('prepare')
+  // Linkage works on the records renumbered for locality (order.ts); results are given back in
+  // input order at the end.
+  const order = localityOrder(input)
+  const prepared = reorderRecords(input, order)
+  const decisions = indexDecisions(options.decisions ?? [], prepared)
+  lap('order')
   progress(`prepared ${prepared.n} records from ${prepared.listNames.length} lists`)
 
   const rules = options.rules ?? DEFAULT_RULES
@@ -717,7 +723,15 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   })
   lap('cluster')
 
-  const assignments = assignmentsOf(prepared, clustering.clusterOf, clustering.clusterCount, rowStart, b, probability, posterior)
+  const assignments = assignmentsOf(prepared, order, clustering.clusterOf, clustering.clusterCount, rowStart, b, probability, posterior)
+  const clusterOf = inInputOrder(clustering.clusterOf, order, clustering.clusterCount)
+  // Pairs name records by input position, lower first.
+  for (let k = 0; k < a.length; k++) {
+    const i = order[a[k] as number] as number
+    const j = order[b[k] as number] as number
+    a[k] = i < j ? i : j
+    b[k] = i < j ? j : i
+  }
   lap('output')
   progress(`${clustering.clusterCount} persons from ${prepared.n} records`)
   return {
@@ -728,11 +742,29 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     candidatePairs: candidates.a.length,
     contradictedPairs: compared.setAside,
     pairs: { a, b, levels, probability },
-    recordIds: prepared.recordIds,
-    clusterOf: clustering.clusterOf,
+    recordIds: input.recordIds,
+    clusterOf,
     warnings: [...prepared.warnings, ...clustering.warnings],
     timings,
   }
+}
+
+/**
+ * Cluster numbers per record in input order, numbered by their first record in input order
+ * (dense 0..clusterCount-1), from cluster numbers per working record.
+ */
+function inInputOrder(clusterOf: Int32Array, order: Int32Array, clusterCount: number): Int32Array {
+  const n = clusterOf.length
+  const byInput = new Int32Array(n)
+  for (let w = 0; w < n; w++) byInput[order[w] as number] = clusterOf[w] as number
+  const number = new Int32Array(clusterCount).fill(-1)
+  let next = 0
+  for (let i = 0; i < n; i++) {
+    const c = byInput[i] as number
+    if (number[c] === -1) number[c] = next++
+    byInput[i] = number[c] as number
+  }
+  return byInput
 }
 
 /** Same-list pairs that may be duplicates, by their first record (pairs in candidate order). */
@@ -920,9 +952,9 @@ function withoutSetAside(a: Int32Array, b: Int32Array, levels: Uint8Array): Comp
 }
 
 /**
- * Index of pair (i, j) among candidates sorted by (a, b), or -1.
+ * Index of pair (i, j) among candidates sorted by (a, b), as blocking gives them, or -1.
  *
- * @example findPair(result.pairs.a, result.pairs.b, 3, 17) // -1 when never compared
+ * @example findPair(candidates.a, candidates.b, 3, 17) // -1 when never compared
  */
 export function findPair(a: Int32Array, b: Int32Array, i: number, j: number): number {
   if (i > j) [i, j] = [j, i]
@@ -944,6 +976,7 @@ const MAX_MEMBERS_SCORED = 50
 
 function assignmentsOf(
   prepared: PreparedRecords,
+  order: Int32Array,
   clusterOf: Int32Array,
   clusterCount: number,
   rowStart: Int32Array,
@@ -954,9 +987,11 @@ function assignmentsOf(
   const n = prepared.n
   const first = new Int32Array(clusterCount).fill(-1)
   const sizes = new Int32Array(clusterCount)
+  // A cluster is named after its first record in input order.
   for (let i = 0; i < n; i++) {
     const c = clusterOf[i] as number
-    if (first[c] === -1) first[c] = i
+    const f = first[c] as number
+    if (f === -1 || (order[i] as number) < (order[f] as number)) first[c] = i
     sizes[c] = (sizes[c] as number) + 1
   }
   const start = new Int32Array(clusterCount + 1)
@@ -1019,7 +1054,7 @@ function assignmentsOf(
       }
       p = sum / count
     }
-    out[i] = {
+    out[order[i] as number] = {
       record_id: prepared.recordIds[i] as string,
       cluster_id: prepared.recordIds[first[c] as number] as string,
       match_probability: Math.round(p * 10000) / 10000,

@@ -119,7 +119,10 @@ export interface RuleReport {
   readonly skippedRecords: number
 }
 
-/** Candidate pairs with their comparison levels and posterior probabilities (typed arrays). */
+/**
+ * Candidate pairs with their comparison levels and posterior probabilities (typed arrays). Pair k
+ * joins records a[k] < b[k] (input positions); pairs come in no particular order.
+ */
 export interface ScoredPairs {
   readonly a: Int32Array
   readonly b: Int32Array
