@@ -101,3 +101,19 @@ test('romanised Arabic keeps the long vowels for comparison across scripts', () 
   assert.equal(romanizeArabic('فاطمه'), 'fatma')
   assert.equal(tokenizeName('Youssef')[0]?.roman, 'yusef')
 })
+
+test('an article written joined to a Latin name is dropped as the Arabic one is; names that begin so are kept', () => {
+  const skeletons = (s: string): string[] => tokenizeName(s).map((t) => t.skeleton)
+  for (const [joined, apart] of [
+    ['Alhassan', 'al-Hassan'],
+    ['AlMasri', 'al-Masri'],
+    ['ELKHATIB Ahmad', 'el-Khatib Ahmad'],
+    ['Albaraa', 'البراء'],
+    ['Ahmed Alsayed', 'أحمد السيد'],
+  ] as const) {
+    assert.deepEqual(skeletons(joined), skeletons(apart), joined)
+  }
+  for (const name of ['Ali', 'Alaa', 'Elias', 'Alwan', 'Elham', 'Alexander']) {
+    assert.equal(tokenizeName(name)[0]?.compare, normalizeLatinToken(name), name)
+  }
+})

@@ -280,10 +280,21 @@ export function tokenizeName(text: string): NameToken[] {
         out.push(latinToken('abu' + (words[i] ?? '')))
         continue
       }
-      out.push(latinToken(word))
+      out.push(latinToken(withoutGluedArticle(word)))
     }
   }
   return out
+}
+
+/**
+ * A Latin word without an article written joined to it (Alhassan, ElMasri: al-Hassan, el-Masri),
+ * as the Arabic article is always dropped (الحسن → حسن). Only before a consonant and at least four
+ * letters, so that Ali, Alaa, Elias, Alwan and Elham stay whole.
+ */
+function withoutGluedArticle(word: string): string {
+  if (!/^[ae]l/i.test(word)) return word
+  const rest = normalizeLatinToken(word.slice(2))
+  return rest.length >= 4 && !/^[aeiouwy]/.test(rest) ? word.slice(2) : word
 }
 
 /**
