@@ -2,40 +2,45 @@
 // Prints pairwise precision/recall/F1, blocking recall (share of true pairs among candidates),
 // wall time by stage and peak memory. `npm run bench -- linkage 1000000`.
 import { linkRecords } from '../src/linkage/index.js'
-import { generateSyntheticLists, pairwiseScores } from '../src/linkage/index.js'
+import { generateSyntheticLists, pairwiseScores, type SyntheticLists } from '../src/linkage/index.js'
 import { machineLine, peakRssMiB } from './_machine.js'
 
 const size = Number(process.argv[2] ?? 10_000)
 if (!Number.isInteger(size) || size < 10) {
-  console.error('usage: npm run bench -- linkage [RECORDS] [WORKERS|-] [pairwise]')
+  console.error('usage: npm run bench -- linkage [RECORDS] [WORKERS|-] [pairwise|-] [ropes]')
   process.exit(2)
 }
 const workersArg = process.argv[3] === '-' ? undefined : process.argv[3]
 // A third argument `pairwise` links without the one-to-one assignment (the earlier behaviour).
 const pairwise = process.argv[4] === 'pairwise'
+if (process.argv[5] !== undefined && process.argv[5] !== 'ropes') {
+  console.error(`unknown fourth argument "${process.argv[5]}" (ropes, or nothing)`)
+  process.exit(2)
+}
 
 console.log(machineLine())
 let t = performance.now()
-const data = generateSyntheticLists(size, 42)
-console.log(`generated ${data.records.length} records of ${data.persons} persons in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted below)`)
+const ropes = process.argv[5] === 'ropes'
+const { records, truth, persons } = syntheticInput(size, ropes)
+console.log(`generated ${records.length} records of ${persons} persons in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted below)${ropes ? '; strings as built (ropes)' : ''}`)
 const gc = (globalThis as { gc?: () => void }).gc
 gc?.()
 const rssBefore = process.memoryUsage().rss / 2 ** 20
 
 t = performance.now()
-const result = await linkRecords(data.records, {
+const result = await linkRecords(records, {
   onProgress: (m) => console.log(`  [${((performance.now() - t) / 1000).toFixed(1)} s] ${m}`),
   ...(workersArg === undefined ? {} : { workers: Number(workersArg) }),
   ...(pairwise ? { oneToOne: false } : {}),
 })
 const wall = (performance.now() - t) / 1000
 
-const scores = pairwiseScores(result.clusterOf, data.truth)
+const scores = pairwiseScores(result.clusterOf, truth)
 let candidateTrue = 0
 for (let k = 0; k < result.pairs.a.length; k++) {
-  if (data.truth[result.pairs.a[k] as number] === data.truth[result.pairs.b[k] as number]) candidateTrue++
+  if (truth[result.pairs.a[k] as number] === truth[result.pairs.b[k] as number]) candidateTrue++
 }
-const observedPersons = new Set(data.truth).size
+const observedPersons = new Set(truth).size
 
 console.log(`one-to-one assignment: ${pairwise ? 'off' : 'on'}`)
 console.log(`records ${size}, lists 4, true persons observed ${observedPersons}, clusters ${result.clusterCount}`)
@@ -62,3 +67,13 @@ console.log(`digest: clusters ${(digest >>> 0).toString(16)}, probabilities ${(p
 console.log(`stages (ms): ${Object.entries(result.timings).map(([k, v]) => `${k} ${v}`).join(', ')}`)
 console.log(`wall ${wall.toFixed(1)} s (linkage only); peak RSS ${peakRssMiB().toFixed(0)} MiB (process; ${rssBefore.toFixed(0)} MiB held by the generated input before linking)`)
 if (result.warnings.length > 0) console.log(`warnings: ${result.warnings.length}, first: ${result.warnings[0]}`)
+
+/** The synthetic lists, as flat strings unless `ropes`; the generator's own copy is let go. */
+function syntheticInput(records: number, ropes: boolean): Pick<SyntheticLists, 'records' | 'truth' | 'persons'> {
+  const lists = generateSyntheticLists(records, 42)
+  return {
+    records: ropes ? lists.records : (JSON.parse(JSON.stringify(lists.records)) as SyntheticLists['records']),
+    truth: lists.truth,
+    persons: lists.persons,
+  }
+}
