@@ -354,8 +354,9 @@ export class CandidateUnion {
   }
   finish(): Candidates {
     const { union, n } = this
-    const a = new Int32Array(union.length)
-    const b = new Int32Array(union.length)
+    // In shared memory: comparison workers read them where they are (parallel.ts).
+    const a = new Int32Array(new SharedArrayBuffer(union.length * 4))
+    const b = new Int32Array(new SharedArrayBuffer(union.length * 4))
     for (let k = 0; k < union.length; k++) {
       const code = union[k] as number
       const i = Math.floor(code / n)

@@ -1,5 +1,6 @@
 // Worker thread: receives the prepared columns once (workerData), then requests: the pairs of one
-// blocking rule, or a chunk of pairs to compare. Answers are transferred, not copied.
+// blocking rule (transferred back, not copied), the candidate pairs and their levels in shared
+// memory, or a range of those pairs to compare in place.
 import { parentPort, workerData } from 'node:worker_threads'
 import { blockRule } from './blocking.js'
 import { CompareContext, compareRange } from './compare.js'
@@ -8,6 +9,7 @@ import type { PreparedColumns } from './prepare.js'
 
 const columns = workerData as PreparedColumns
 let ctx: CompareContext | undefined
+let shared: Extract<WorkerRequest, { kind: 'pairs' }> | undefined
 parentPort?.on('message', (msg: WorkerRequest) => {
   if (msg.kind === 'block') {
     const pairs = blockRule(columns, msg.rule)
@@ -15,8 +17,13 @@ parentPort?.on('message', (msg: WorkerRequest) => {
     parentPort?.postMessage(reply, [pairs.codes.buffer])
     return
   }
+  if (msg.kind === 'pairs') {
+    shared = msg
+    return
+  }
+  if (shared === undefined) throw new Error('comparison asked before the pairs were shared')
   ctx ??= new CompareContext(columns)
-  const levels = compareRange(ctx, msg.a, msg.b, 0, msg.a.length)
-  const reply: WorkerReply = { kind: 'compare', id: msg.id, levels }
-  parentPort?.postMessage(reply, [levels.buffer as ArrayBuffer])
+  compareRange(ctx, shared.a, shared.b, msg.start, msg.end, shared.levels)
+  const reply: WorkerReply = { kind: 'compare', id: msg.start }
+  parentPort?.postMessage(reply)
 })

@@ -388,13 +388,12 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
 }
 
 /**
- * Comparison vectors of candidate pairs [start, end) of (a, b): FIELD_COUNT level codes per pair
- * (name level SET_ASIDE for a pair of clear contradictions).
+ * Writes the comparison vectors of candidate pairs [start, end) of (a, b) into `out`: FIELD_COUNT
+ * level codes for pair p at out[p * FIELD_COUNT ..] (name level SET_ASIDE for a pair of clear
+ * contradictions). Worker threads each fill their ranges of one shared `out`.
  *
- * @example compareRange(ctx, a, b, 0, a.length) // Uint8Array of a.length * FIELD_COUNT codes
+ * @example compareRange(ctx, a, b, 0, a.length, new Uint8Array(a.length * FIELD_COUNT))
  */
-export function compareRange(ctx: CompareContext, a: Int32Array, b: Int32Array, start: number, end: number): Uint8Array {
-  const out = new Uint8Array((end - start) * FIELD_COUNT)
-  for (let p = start; p < end; p++) ctx.compareCandidate(a[p] as number, b[p] as number, out, (p - start) * FIELD_COUNT)
-  return out
+export function compareRange(ctx: CompareContext, a: Int32Array, b: Int32Array, start: number, end: number, out: Uint8Array): void {
+  for (let p = start; p < end; p++) ctx.compareCandidate(a[p] as number, b[p] as number, out, p * FIELD_COUNT)
 }

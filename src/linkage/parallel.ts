@@ -17,12 +17,14 @@ const CHUNK = 250_000
 /** A request to a worker (compare-worker.ts). */
 export type WorkerRequest =
   | { readonly kind: 'block'; readonly id: number; readonly rule: BlockingRule }
-  | { readonly kind: 'compare'; readonly id: number; readonly a: Int32Array; readonly b: Int32Array }
+  /** The candidate pairs and the levels to fill, in shared memory: sent once, before 'compare'. */
+  | { readonly kind: 'pairs'; readonly a: Int32Array; readonly b: Int32Array; readonly levels: Uint8Array }
+  | { readonly kind: 'compare'; readonly start: number; readonly end: number }
 
 /** A worker's answer: the pairs of one rule, or the comparison vectors of one chunk. */
 export type WorkerReply =
   | ({ readonly kind: 'block'; readonly id: number } & RulePairs)
-  | { readonly kind: 'compare'; readonly id: number; readonly levels: Uint8Array }
+  | { readonly kind: 'compare'; readonly id: number }
 
 /**
  * The columns workers need (no strings of record ids, no warnings).
@@ -87,23 +89,29 @@ export class LinkagePool {
     return union.finish()
   }
 
-  /** Comparison vectors for every pair (a[k], b[k]), FIELD_COUNT level codes each. */
+  /**
+   * Comparison vectors for every pair (a[k], b[k]), FIELD_COUNT level codes each. The pairs and
+   * the levels are shared with the workers, not sent chunk by chunk: a copy of every chunk both
+   * ways was garbage on the main thread, whose collections (marking a heap that holds the whole
+   * input) ran on the cores the workers compare on.
+   */
   async compare(a: Int32Array, b: Int32Array): Promise<Uint8Array> {
     const total = a.length
-    const out = new Uint8Array(total * FIELD_COUNT)
+    const sharedA = inSharedMemory(a)
+    const sharedB = inSharedMemory(b)
+    const levels = new Uint8Array(new SharedArrayBuffer(total * FIELD_COUNT))
+    for (const worker of this.workers) worker.postMessage({ kind: 'pairs', a: sharedA, b: sharedB, levels } satisfies WorkerRequest)
     await this.run(
       Math.ceil(total / CHUNK),
       (worker, job) => {
         const start = job * CHUNK
-        const end = Math.min(total, start + CHUNK)
-        worker.postMessage({ kind: 'compare', id: start, a: a.slice(start, end), b: b.slice(start, end) } satisfies WorkerRequest)
+        worker.postMessage({ kind: 'compare', start, end: Math.min(total, start + CHUNK) } satisfies WorkerRequest)
       },
       (reply) => {
         if (reply.kind !== 'compare') throw new Error('comparison worker gave a blocking reply')
-        out.set(reply.levels, reply.id * FIELD_COUNT)
       },
     )
-    return out
+    return levels
   }
 
   async close(): Promise<void> {
@@ -168,11 +176,23 @@ export class LinkagePool {
  * @example const levels = await compareAllPairs(prepared, a, b, 2)
  */
 export async function compareAllPairs(prepared: PreparedRecords, a: Int32Array, b: Int32Array, workers: number): Promise<Uint8Array> {
-  if (workers <= 0 || a.length === 0) return compareRange(new CompareContext(prepared), a, b, 0, a.length)
+  if (workers <= 0 || a.length === 0) {
+    const levels = new Uint8Array(a.length * FIELD_COUNT)
+    compareRange(new CompareContext(prepared), a, b, 0, a.length, levels)
+    return levels
+  }
   const pool = new LinkagePool(prepared, workers)
   try {
     return await pool.compare(a, b)
   } finally {
     await pool.close()
   }
+}
+
+/** The array itself when it is already in shared memory (as blocking leaves candidates), else a shared copy. */
+function inSharedMemory(x: Int32Array): Int32Array {
+  if (x.buffer instanceof SharedArrayBuffer) return x
+  const copy = new Int32Array(new SharedArrayBuffer(x.length * 4))
+  copy.set(x)
+  return copy
 }
