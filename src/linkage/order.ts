@@ -114,7 +114,7 @@ export function reorderRecords(p: PreparedRecords, order: Int32Array): PreparedR
     country: gatherInt32(p.country, order),
     lat: gatherFloat64(p.lat, order),
     lon: gatherFloat64(p.lon, order),
-    nameKey: gatherInt32(p.nameKey, order),
+    nameKey: gatherFloat64(p.nameKey, order),
     nameLogFrequency: gatherFloat64(p.nameLogFrequency, order),
     tokenStart,
     tokenIds,

@@ -141,6 +141,10 @@ export class LinkagePool {
           if (next < total) send(worker, next++)
         }
         const onMessage = (reply: WorkerReply): void => {
+          // The worker gets its next job before the reply is taken in: taking in a rule's pairs
+          // (merging them into the union) takes seconds at a million records, which the worker
+          // spent idle when it was fed afterwards.
+          feed()
           try {
             receive(reply)
           } catch (e) {
@@ -149,7 +153,6 @@ export class LinkagePool {
           }
           done++
           if (done === total) finish()
-          else feed()
         }
         const onError = (e: Error): void => finish(e)
         const onExit = (code: number): void => {

@@ -92,3 +92,21 @@ test('a candidate pair with two clear contradictions is set aside before its nam
   ctx.compare(0, 1, levels, 0)
   assert.equal(levels[0], 1)
 })
+
+test('the name key is one value for one multiset of skeletons, whatever the order, script or spelling', () => {
+  const p = prepareRecords([
+    { record_id: '1', list: 'A', full_name: 'Mohammed al-Hassan' },
+    { record_id: '2', list: 'A', full_name: 'HASSAN Mouhamad' },
+    { record_id: '3', list: 'B', full_name: 'محمد الحسن' },
+    { record_id: '4', list: 'B', full_name: 'Mohammed Ali al-Hassan' },
+    { record_id: '5', list: 'B', full_name: 'Mohammed Mohammed al-Hassan' },
+    { record_id: '6', list: 'B', full_name: '' },
+  ])
+  assert.equal(p.nameKey[0], p.nameKey[1])
+  assert.equal(p.nameKey[0], p.nameKey[2])
+  assert.notEqual(p.nameKey[0], p.nameKey[3])
+  // A multiset: a repeated word counts.
+  assert.notEqual(p.nameKey[0], p.nameKey[4])
+  assert.equal(p.nameKey[5], -1)
+  for (let i = 0; i < 5; i++) assert.ok(Number.isSafeInteger(p.nameKey[i]) && (p.nameKey[i] as number) >= 0)
+})
