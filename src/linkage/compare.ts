@@ -334,9 +334,18 @@ const R_MONTH_HI = 5
 const R_LOCALITY = 6
 const R_ADMIN = 7
 const R_COUNTRY = 8
-/** Latitude and longitude as float32 (a metre's precision), at these positions of the row. */
-const R_LAT = 9
-const R_LON = 10
+/**
+ * A located record's position as a point on the unit sphere (float32: under a metre), at these
+ * positions of the row; NaN without coordinates. Two records are within 10 km when the straight
+ * line between their points is shorter than the chord of a 10 km arc: the same test as the
+ * great-circle distance, without a sine, cosine and arcsine for each pair.
+ */
+const R_X = 9
+const R_Y = 10
+const R_Z = 11
+const EARTH_RADIUS_KM = 6371
+const NEAR_KM = 10
+const NEAR_CHORD_SQUARED = (2 * Math.sin(NEAR_KM / (2 * EARTH_RADIUS_KM))) ** 2
 
 function rowsOf(d: PreparedColumns): { row: Int32Array; coordinates: Float32Array } {
   const row = new Int32Array(d.n * ROW)
@@ -352,8 +361,11 @@ function rowsOf(d: PreparedColumns): { row: Int32Array; coordinates: Float32Arra
     row[x + R_LOCALITY] = d.locality[i] as number
     row[x + R_ADMIN] = d.admin[i] as number
     row[x + R_COUNTRY] = d.country[i] as number
-    coordinates[x + R_LAT] = d.lat[i] as number
-    coordinates[x + R_LON] = d.lon[i] as number
+    const lat = ((d.lat[i] as number) * Math.PI) / 180
+    const lon = ((d.lon[i] as number) * Math.PI) / 180
+    coordinates[x + R_X] = Math.cos(lat) * Math.cos(lon)
+    coordinates[x + R_Y] = Math.cos(lat) * Math.sin(lon)
+    coordinates[x + R_Z] = Math.sin(lat)
   }
   return { row, coordinates }
 }
@@ -387,15 +399,20 @@ function dateLevel(r: Int32Array, x: number, y: number): number {
 function placeLevel(r: Int32Array, c: Float32Array, x: number, y: number): number {
   const li = r[x + R_LOCALITY] as number
   const lj = r[y + R_LOCALITY] as number
-  const lat1 = c[x + R_LAT] as number
-  const lat2 = c[y + R_LAT] as number
-  const hasCoords = !Number.isNaN(lat1) && !Number.isNaN(lat2)
+  const x1 = c[x + R_X] as number
+  const x2 = c[y + R_X] as number
+  const hasCoords = !Number.isNaN(x1) && !Number.isNaN(x2)
   if (li < 0 && lj < 0 && !hasCoords) return 0
   const ci = r[x + R_COUNTRY] as number
   const cj = r[y + R_COUNTRY] as number
   // Same locality name in different countries is a different place.
   if (li >= 0 && li === lj && (ci < 0 || cj < 0 || ci === cj)) return 1
-  if (hasCoords && distanceKm(lat1, c[x + R_LON] as number, lat2, c[y + R_LON] as number) <= 10) return 2
+  if (hasCoords) {
+    const dx = x1 - x2
+    const dy = (c[x + R_Y] as number) - (c[y + R_Y] as number)
+    const dz = (c[x + R_Z] as number) - (c[y + R_Z] as number)
+    if (dx * dx + dy * dy + dz * dz <= NEAR_CHORD_SQUARED) return 2
+  }
   const ai = r[x + R_ADMIN] as number
   const aj = r[y + R_ADMIN] as number
   if (ai >= 0 && ai === aj) return 3
@@ -418,7 +435,7 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
   const dLat = (lat2 - lat1) * r
   const dLon = (lon2 - lon1) * r
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) ** 2
-  return 12742 * Math.asin(Math.min(1, Math.sqrt(h)))
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)))
 }
 
 /**

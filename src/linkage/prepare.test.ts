@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { CompareContext, FIELD_COUNT, SAMPLED, SET_ASIDE } from './compare.js'
+import { CompareContext, distanceKm, FIELD_COUNT, SAMPLED, SET_ASIDE } from './compare.js'
 import { prepareRecords } from './prepare.js'
 import type { LinkageRecord } from './types.js'
 
@@ -109,4 +109,22 @@ test('the name key is one value for one multiset of skeletons, whatever the orde
   assert.notEqual(p.nameKey[0], p.nameKey[4])
   assert.equal(p.nameKey[5], -1)
   for (let i = 0; i < 5; i++) assert.ok(Number.isSafeInteger(p.nameKey[i]) && (p.nameKey[i] as number) >= 0)
+})
+
+test('"within 10 km" is the great-circle distance, at the edge as well', () => {
+  // Points due north of Homs at 9.9 and 10.1 km (one degree of latitude is 111.195 km on a 6371 km sphere).
+  const degreesPerKm = 180 / (Math.PI * 6371)
+  const at = (km: number): LinkageRecord => ({ record_id: `n${km}`, list: 'B', full_name: 'Ali Hassan', place: `Village ${km}, Homs, Syria`, latitude: 34.73 + km * degreesPerKm, longitude: 36.71 })
+  const p = prepareRecords([{ record_id: 'c', list: 'A', full_name: 'Ali Hassan', place: 'Homs, Homs, Syria', latitude: 34.73, longitude: 36.71 }, at(9.9), at(10.1), at(400)])
+  const ctx = new CompareContext(p)
+  const levels = new Uint8Array(FIELD_COUNT)
+  const place = (j: number): number => {
+    ctx.compare(0, j, levels, 0)
+    return levels[4] as number
+  }
+  assert.ok(Math.abs(distanceKm(34.73, 36.71, 34.73 + 9.9 * degreesPerKm, 36.71) - 9.9) < 1e-6)
+  assert.equal(place(1), 2)
+  // Beyond 10 km, the same admin area.
+  assert.equal(place(2), 3)
+  assert.equal(place(3), 3)
 })
