@@ -177,13 +177,19 @@ test('a reviewer\'s "different" is never undone, not even through a third record
 })
 
 test('worker threads give the same comparison vectors as one thread', async () => {
-  const { records } = generateSyntheticLists(800, 2)
+  const { records } = generateSyntheticLists(2500, 2)
   const prepared = prepareRecords(records)
   const { a, b } = blockCandidates(prepared)
   const single = await compareAllPairs(prepared, a, b, 0)
   const parallel = await compareAllPairs(prepared, a, b, 2)
-  assert.ok(a.length > 1000)
-  assert.deepEqual(parallel, single)
+  // Several chunks, shared by two workers.
+  assert.ok(a.length > 3000)
+  assert.deepEqual(Array.from(parallel), Array.from(single))
+  // End to end, blocking and comparison in workers: the same persons and probabilities.
+  const alone = await linkRecords(records, { workers: 0 })
+  const together = await linkRecords(records, { workers: 2 })
+  assert.deepEqual(Array.from(together.clusterOf), Array.from(alone.clusterOf))
+  assert.deepEqual(Array.from(together.pairs.probability), Array.from(alone.pairs.probability))
 })
 
 test('user-stated blocking rules are applied and reported', async () => {

@@ -13,6 +13,7 @@ export const PARALLEL_MIN_PAIRS = 200_000
 /** Below this many records blocking stays on the main thread. */
 export const PARALLEL_MIN_RECORDS = 20_000
 const CHUNK = 250_000
+const MIN_CHUNK = 1_000
 
 /** A request to a worker (compare-worker.ts). */
 export type WorkerRequest =
@@ -101,11 +102,13 @@ export class LinkagePool {
     const sharedB = inSharedMemory(b)
     const levels = new Uint8Array(new SharedArrayBuffer(total * FIELD_COUNT))
     for (const worker of this.workers) worker.postMessage({ kind: 'pairs', a: sharedA, b: sharedB, levels } satisfies WorkerRequest)
+    // At least four chunks per worker, so that a few hundred thousand pairs do not go to one.
+    const chunk = Math.max(MIN_CHUNK, Math.min(CHUNK, Math.ceil(total / (4 * this.workers.length))))
     await this.run(
-      Math.ceil(total / CHUNK),
+      Math.ceil(total / chunk),
       (worker, job) => {
-        const start = job * CHUNK
-        worker.postMessage({ kind: 'compare', start, end: Math.min(total, start + CHUNK) } satisfies WorkerRequest)
+        const start = job * chunk
+        worker.postMessage({ kind: 'compare', start, end: Math.min(total, start + chunk) } satisfies WorkerRequest)
       },
       (reply) => {
         if (reply.kind !== 'compare') throw new Error('comparison worker gave a blocking reply')
