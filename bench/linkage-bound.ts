@@ -9,7 +9,7 @@
 // `npm run bench -- linkage-bound 300000`.
 import { generateSyntheticLists, linkRecords, pairwiseScores } from '../src/linkage/index.js'
 import { prepareRecords } from '../src/linkage/prepare.js'
-import { FIELD_COUNT } from '../src/linkage/compare.js'
+import { CompareContext, FIELD_COUNT } from '../src/linkage/compare.js'
 import { machineLine } from './_machine.js'
 
 const size = Number(process.argv[2] ?? 100_000)
@@ -57,7 +57,7 @@ function scores(linked: (k: number) => boolean): string {
 }
 
 /** The bound when pairs are told apart by their answers, name rarity (1 bit) and `extra`. */
-function bound(name: string, extra: (k: number) => number | string): void {
+function bound(name: string, extra: (k: number) => number | string): Map<string, number> {
   const kindOf = new Map<string, number>()
   const kind = new Int32Array(a.length)
   for (let k = 0; k < a.length; k++) {
@@ -80,6 +80,9 @@ function bound(name: string, extra: (k: number) => number | string): void {
   }
   const linked = (k: number): boolean => 2 * (matches[kind[k] as number] as number) >= (pairs[kind[k] as number] as number)
   console.log(`bound, ${name} (${kindOf.size} kinds): ${scores(linked)}`)
+  const share = new Map<string, number>()
+  for (const [key, c] of kindOf) share.set(key, (matches[c] as number) / (pairs[c] as number))
+  return share
 }
 
 console.log(`records ${size}, candidate pairs ${a.length}, true pairs ${truePairs}`)
@@ -92,7 +95,56 @@ const listPair = (k: number): string => {
   return `${Math.min(x, y)}-${Math.max(x, y)}`
 }
 const wordCounts = (k: number): string => `${words[3 * k]}/${words[3 * k + 1]}/${words[3 * k + 2]}`
-bound('answers and name rarity', () => 0)
+const basic = bound('answers and name rarity', () => 0)
 bound('+ pair of lists', listPair)
 bound('+ name words shared', wordCounts)
 bound('+ both', (k) => `${listPair(k)} ${wordCounts(k)}`)
+
+// The true pairs blocking never offered: would the bound have linked them, had they been
+// compared? Each is compared now and looked up among the kinds above (a kind no candidate had
+// counts as not linked).
+const rowStart = new Int32Array(size + 1)
+for (let k = 0; k < a.length; k++) rowStart[(a[k] as number) + 1] = (rowStart[(a[k] as number) + 1] as number) + 1
+for (let i = 0; i < size; i++) rowStart[i + 1] = (rowStart[i + 1] as number) + (rowStart[i] as number)
+const partners = new Int32Array(a.length)
+const fill = rowStart.slice(0, size)
+for (let k = 0; k < a.length; k++) {
+  const i = a[k] as number
+  partners[fill[i] as number] = b[k] as number
+  fill[i] = (fill[i] as number) + 1
+}
+const isCandidate = (i: number, j: number): boolean => {
+  for (let q = rowStart[i] as number; q < (rowStart[i + 1] as number); q++) if (partners[q] === j) return true
+  return false
+}
+const byPerson = new Map<number, number[]>()
+truth.forEach((person, i) => {
+  const members = byPerson.get(person)
+  if (members === undefined) byPerson.set(person, [i])
+  else members.push(i)
+})
+const ctx = new CompareContext(prepared)
+const answers = new Uint8Array(FIELD_COUNT)
+let missed = 0
+let linkable = 0
+const linkableKinds = new Map<string, number>()
+for (const members of byPerson.values()) {
+  for (let x = 0; x < members.length; x++) {
+    for (let y = x + 1; y < members.length; y++) {
+      const i = members[x] as number
+      const j = members[y] as number
+      if (isCandidate(i, j)) continue
+      missed++
+      ctx.compare(i, j, answers, 0)
+      const rarity = Math.round(Math.max(prepared.nameLogFrequency[i] as number, prepared.nameLogFrequency[j] as number))
+      const key = Array.from(answers).join('')
+      if ((basic.get(`${key}|${rarity}|0`) ?? 0) >= 0.5) {
+        linkable++
+        linkableKinds.set(key, (linkableKinds.get(key) ?? 0) + 1)
+      }
+    }
+  }
+}
+console.log(`true pairs never compared: ${missed}; of these the bound would link ${linkable} (${((100 * linkable) / Math.max(1, missed)).toFixed(1)} %): recall up to +${(linkable / truePairs).toFixed(4)}`)
+const commonest = [...linkableKinds].sort((x, y) => y[1] - x[1]).slice(0, 10)
+console.log(`  their commonest answers (name sex age date place levels, see LEVELS in compare.ts): ${commonest.map(([k, c]) => `${k}: ${c}`).join(', ')}`)
