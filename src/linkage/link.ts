@@ -481,12 +481,14 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     t = now
   }
 
-  const input = prepareRecords(records)
+  let input: PreparedRecords | undefined = prepareRecords(records)
   lap('prepare')
   // Linkage works on the records renumbered for locality (order.ts); results are given back in
-  // input order at the end.
+  // input order at the end. The columns in input order are let go (100 MiB at a million).
   const order = localityOrder(input)
   const prepared = reorderRecords(input, order)
+  const inputRecordIds = input.recordIds
+  input = undefined
   const decisions = indexDecisions(options.decisions ?? [], prepared)
   lap('order')
   progress(`prepared ${prepared.n} records from ${prepared.listNames.length} lists`)
@@ -742,7 +744,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     candidatePairs: candidates.a.length,
     contradictedPairs: compared.setAside,
     pairs: { a, b, levels, probability },
-    recordIds: input.recordIds,
+    recordIds: inputRecordIds,
     clusterOf,
     warnings: [...prepared.warnings, ...clustering.warnings],
     timings,
