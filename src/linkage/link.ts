@@ -16,7 +16,7 @@ import {
   patternOf,
   probabilityFromWeight,
 } from './model.js'
-import { compareAllPairs, defaultWorkers, LinkagePool, PARALLEL_MIN_RECORDS } from './parallel.js'
+import { compareAllPairs, defaultWorkers, LinkagePool, NAME_WORKER_MIN_RECORDS, PARALLEL_MIN_RECORDS, prepareRecordsInParallel } from './parallel.js'
 import { localityOrder, reorderRecords } from './order.js'
 import { prepareRecords, type PreparedRecords } from './prepare.js'
 import type { FittedModel, LinkageRecord, LinkOptions, LinkResult, MatchDecision, RecordAssignment } from './types.js'
@@ -493,7 +493,8 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     t = now
   }
 
-  let input: PreparedRecords | undefined = prepareRecords(records)
+  let input: PreparedRecords | undefined =
+    records.length >= NAME_WORKER_MIN_RECORDS && options.workers !== 0 ? await prepareRecordsInParallel(records) : prepareRecords(records)
   lap('prepare')
   // Linkage works on the records renumbered for locality (order.ts); results are given back in
   // input order at the end. The columns in input order are let go (100 MiB at a million).

@@ -5,8 +5,8 @@ import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { CandidateUnion, type Candidates, type RulePairs } from './blocking.js'
 import { CompareContext, compareRange, FIELD_COUNT } from './compare.js'
-import type { PreparedColumns, PreparedRecords } from './prepare.js'
-import type { BlockingRule } from './types.js'
+import { assemblePrepared, nameTexts, prepareFields, validateRecords, type PreparedColumns, type PreparedNames, type PreparedRecords } from './prepare.js'
+import type { BlockingRule, LinkageRecord } from './types.js'
 
 /** Below this many pairs one thread is faster than starting workers. */
 export const PARALLEL_MIN_PAIRS = 200_000
@@ -201,4 +201,38 @@ function inSharedMemory(x: Int32Array): Int32Array {
   const copy = new Int32Array(new SharedArrayBuffer(x.length * 4))
   copy.set(x)
   return copy
+}
+
+/**
+ * From this many records, names are tokenised on a worker (prepareRecordsInParallel). Names are
+ * nine tenths of preparation, so the gain is not two threads: it is that the names' garbage is
+ * collected in the worker's small heap instead of the main heap, which holds the whole input.
+ * Measured (flat synthetic records): 1,000,000: 8.9 → 6.8 s; 600,000: 3.8 → 4.1 s; 300,000:
+ * 2.06 → 2.11 s (the worker's start and its cold compiler cost more than it saves below that).
+ */
+export const NAME_WORKER_MIN_RECORDS = 750_000
+
+/**
+ * prepareRecords with the names tokenised on a worker thread while this thread validates the
+ * records and reads their other fields. The result is the same, column for column (tested).
+ *
+ * @example const prepared = await prepareRecordsInParallel(records)
+ */
+export async function prepareRecordsInParallel(records: readonly LinkageRecord[]): Promise<PreparedRecords> {
+  // Names are texts: sent in tens of milliseconds, where the records themselves took seconds.
+  const worker = new Worker(new URL('./name-worker.js', import.meta.url), { workerData: nameTexts(records) })
+  const names = new Promise<PreparedNames>((resolve, reject) => {
+    worker.once('message', (m: PreparedNames) => resolve(m))
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`name worker stopped with code ${code}`)))
+  })
+  try {
+    validateRecords(records)
+    const fields = prepareFields(records)
+    return assemblePrepared(records, await names, fields)
+  } finally {
+    // Settled or not (bad input), the worker is done with.
+    names.catch(() => undefined)
+    await worker.terminate()
+  }
 }

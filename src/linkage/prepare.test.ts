@@ -2,6 +2,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { CompareContext, distanceKm, FIELD_COUNT, SAMPLED, SET_ASIDE } from './compare.js'
 import { prepareRecords } from './prepare.js'
+import { prepareRecordsInParallel } from './parallel.js'
+import { generateSyntheticLists } from './synthetic.js'
 import type { LinkageRecord } from './types.js'
 
 const located = (id: string, place: string, lat: number, lon: number): LinkageRecord => ({
@@ -127,4 +129,18 @@ test('"within 10 km" is the great-circle distance, at the edge as well', () => {
   // Beyond 10 km, the same admin area.
   assert.equal(place(2), 3)
   assert.equal(place(3), 3)
+})
+
+test('preparation with the names on a worker thread gives the same columns', async () => {
+  const { records } = generateSyntheticLists(3000, 8)
+  // A record with a letterless name and one with a bad date: their warnings, in record order.
+  records.splice(10, 0, { record_id: 'odd-1', list: 'en', full_name: '123', date_of_death: 'soon' })
+  const alone = prepareRecords(records)
+  const together = await prepareRecordsInParallel(records)
+  assert.deepEqual(together, alone)
+  assert.deepEqual(alone.warnings.slice(0, 2), [
+    'record "odd-1": date_of_death "soon" is not a date; treated as unknown',
+    'record "odd-1": name "123" has no letters; treated as unknown',
+  ])
+  await assert.rejects(prepareRecordsInParallel([...records, { record_id: 'odd-1', list: 'en' }]), /"odd-1" is repeated/)
 })

@@ -302,18 +302,49 @@ function skeletonMultisetHash(tokenIds: Int32Array, from: number, to: number, sk
   return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) >>> 11)
 }
 
+/** The name columns of prepared records: each record's tokens, their dictionary, name keys. */
+export interface PreparedNames {
+  readonly tokenStart: Int32Array
+  readonly tokenIds: Int32Array
+  readonly nameKey: Float64Array
+  readonly tokenCompare: string[]
+  readonly tokenSkeleton: string[]
+  readonly tokenRoman: string[]
+  readonly tokenScript: Uint8Array
+  readonly tokenSkeletonId: Int32Array
+  readonly tokenBlockId: Int32Array
+  readonly skeletonCount: number
+  /** The first (at most WARNING_LIMIT) records whose name has no letters, ascending. */
+  readonly letterless: Int32Array
+}
+
+/** Warnings kept per preparation (the first ones, in record order). */
+const WARNING_LIMIT = 100
+
 /**
- * Validates and prepares records for blocking and comparison.
+ * Each record's name as one text: full_name, or given and family name.
  *
- * @example prepareRecords([{ record_id: '1', list: 'A', full_name: 'محمد الحسن' }]).n // 1
+ * @example nameTexts([{ record_id: '1', list: 'A', given_name: 'Ali', family_name: 'Hassan' }]) // ['Ali Hassan']
  */
-export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecords {
-  validateRecords(records)
-  const n = records.length
-  const warnings: string[] = []
-  const lists = new Interner()
-  const places = new Interner()
+export function nameTexts(records: readonly LinkageRecord[]): string[] {
+  return records.map(nameText)
+}
+
+function nameText(r: LinkageRecord): string {
+  const full = text(r.full_name)
+  return full !== '' ? full : `${text(r.given_name)} ${text(r.family_name)}`.trim()
+}
+
+/**
+ * Tokenises every name (prepareRecords' name columns). Pure and self-contained, so that a worker
+ * thread can do it while the main thread reads the other fields (parallel.ts).
+ *
+ * @example prepareNames(['محمد الحسن', 'Mohamed el-Hassan']).nameKey // two equal keys
+ */
+export function prepareNames(names: readonly string[]): PreparedNames {
+  const n = names.length
   const skeletons = new Interner()
+  const blockSkeletons = new Interner()
   const tokenIndex = new Map<string, number>()
   const tokenCompare: string[] = []
   const tokenSkeleton: string[] = []
@@ -321,35 +352,16 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
   const tokenScriptList: number[] = []
   const tokenSkeletonIdList: number[] = []
   const tokenBlockIdList: number[] = []
-  const blockSkeletons = new Interner()
-
-  const list = new Uint16Array(n)
-  const sex = new Uint8Array(n)
-  const age = new Int16Array(n)
-  const dateLo = new Int32Array(n)
-  const dateHi = new Int32Array(n)
-  const monthLo = new Int32Array(n)
-  const monthHi = new Int32Array(n)
-  const locality = new Int32Array(n).fill(-1)
-  const admin = new Int32Array(n).fill(-1)
-  const country = new Int32Array(n).fill(-1)
-  const lat = new Float64Array(n).fill(Number.NaN)
-  const lon = new Float64Array(n).fill(Number.NaN)
   const tokenStart = new Int32Array(n + 1)
   let tokenIds = new Int32Array(Math.max(16, n * 3))
   let tokenCount = 0
   const nameKey = new Float64Array(n).fill(-1)
-  const recordIds: string[] = new Array<string>(n)
-  // Names and places repeat across records: each distinct text is tokenised once, and each
-  // distinct token object (tokenizeName returns shared objects) gets its id once.
-  // The name cache maps a name's text to the first record that had it: its tokens are then
-  // copied from there. No object per name (a million small objects made every garbage
-  // collection walk them, and preparation grew faster than the input).
+  const letterless: number[] = []
+  // Names repeat across records: each distinct text is tokenised once, and each distinct token
+  // object (tokenizeName returns shared objects) gets its id once. The name cache maps a name's
+  // text to the first record that had it: its tokens are then copied from there. No object per
+  // name (a million small objects made every garbage collection walk them).
   const nameCache = new Map<string, number>()
-  const placeCache = new Map<string, readonly [number, number, number]>()
-  const sexCache = new Map<unknown, number>()
-  const ageCache = new Map<unknown, number>()
-  const dateCache = new Map<unknown, readonly [number, number, number, number]>()
   const idOfToken = new Map<NameToken, number>()
   const tokenId = (t: NameToken): number => {
     let id = idOfToken.get(t)
@@ -369,7 +381,95 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
     idOfToken.set(t, id)
     return id
   }
+  for (let i = 0; i < n; i++) {
+    const name = names[i] as string
+    tokenStart[i] = tokenCount
+    if (tokenCount + MAX_TOKENS > tokenIds.length) {
+      const grown = new Int32Array(tokenIds.length * 2)
+      grown.set(tokenIds)
+      tokenIds = grown
+    }
+    const seen = nameCache.get(name)
+    if (seen !== undefined) {
+      const from = tokenStart[seen] as number
+      const to = tokenStart[seen + 1] as number
+      tokenIds.copyWithin(tokenCount, from, to)
+      tokenCount += to - from
+      nameKey[i] = nameKey[seen] as number
+    } else {
+      const tokens = tokenizeName(name).slice(0, MAX_TOKENS)
+      for (const t of tokens) tokenIds[tokenCount++] = tokenId(t)
+      nameKey[i] = tokens.length > 0 ? skeletonMultisetHash(tokenIds, tokenStart[i] as number, tokenCount, tokenSkeletonIdList) : -1
+      nameCache.set(name, i)
+    }
+    // tokenStart[i + 1] is needed by a later record reusing this one's tokens.
+    tokenStart[i + 1] = tokenCount
+    if (tokenCount === (tokenStart[i] as number) && name !== '' && letterless.length < WARNING_LIMIT && !isArabicScript(name)) letterless.push(i)
+  }
+  tokenStart[n] = tokenCount
+  return {
+    tokenStart,
+    tokenIds: tokenIds.slice(0, tokenCount),
+    nameKey,
+    tokenCompare,
+    tokenSkeleton,
+    tokenRoman,
+    tokenScript: Uint8Array.from(tokenScriptList),
+    tokenSkeletonId: Int32Array.from(tokenSkeletonIdList),
+    tokenBlockId: Int32Array.from(tokenBlockIdList),
+    skeletonCount: skeletons.ids.size,
+    letterless: Int32Array.from(letterless),
+  }
+}
 
+/** Every column but the names', read from the records (prepareRecords' other half). */
+export interface PreparedFields {
+  readonly list: Uint16Array
+  readonly sex: Uint8Array
+  readonly age: Int16Array
+  readonly dateLo: Int32Array
+  readonly dateHi: Int32Array
+  readonly monthLo: Int32Array
+  readonly monthHi: Int32Array
+  readonly locality: Int32Array
+  readonly admin: Int32Array
+  readonly country: Int32Array
+  readonly lat: Float64Array
+  readonly lon: Float64Array
+  readonly recordIds: string[]
+  readonly listNames: string[]
+  readonly placeCount: number
+  /** The first (at most WARNING_LIMIT) records whose date is not a date, ascending. */
+  readonly badDates: number[]
+}
+
+/**
+ * Reads list, sex, age, date, place and coordinates of every record (records already validated).
+ *
+ * @example prepareFields([{ record_id: '1', list: 'A', sex: 'F' }]).sex[0] // 2
+ */
+export function prepareFields(records: readonly LinkageRecord[]): PreparedFields {
+  const n = records.length
+  const lists = new Interner()
+  const places = new Interner()
+  const list = new Uint16Array(n)
+  const sex = new Uint8Array(n)
+  const age = new Int16Array(n)
+  const dateLo = new Int32Array(n)
+  const dateHi = new Int32Array(n)
+  const monthLo = new Int32Array(n)
+  const monthHi = new Int32Array(n)
+  const locality = new Int32Array(n).fill(-1)
+  const admin = new Int32Array(n).fill(-1)
+  const country = new Int32Array(n).fill(-1)
+  const lat = new Float64Array(n).fill(Number.NaN)
+  const lon = new Float64Array(n).fill(Number.NaN)
+  const recordIds: string[] = new Array<string>(n)
+  const badDates: number[] = []
+  const placeCache = new Map<string, readonly [number, number, number]>()
+  const sexCache = new Map<unknown, number>()
+  const ageCache = new Map<unknown, number>()
+  const dateCache = new Map<unknown, readonly [number, number, number, number]>()
   for (let i = 0; i < n; i++) {
     const r = records[i] as LinkageRecord
     recordIds[i] = text(r.record_id)
@@ -398,13 +498,11 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
         const interval = parseDeathDate(r.date_of_death)
         date = interval === null ? NO_DATE_VALUES : [interval[0], interval[1], monthOf(interval[0]), monthOf(interval[1])]
       } catch {
-        // Reported below, for every record that has it.
+        // Reported, for every record that has it.
       }
       if (dateCache.size < VALUE_CACHE_LIMIT) dateCache.set(r.date_of_death, date)
     }
-    if (date === NOT_A_DATE && warnings.length < 100) {
-      warnings.push(`record "${recordIds[i]}": date_of_death "${text(r.date_of_death)}" is not a date; treated as unknown`)
-    }
+    if (date === NOT_A_DATE && badDates.length < WARNING_LIMIT) badDates.push(i)
     dateLo[i] = date[0]
     dateHi[i] = date[1]
     monthLo[i] = date[2]
@@ -430,46 +528,31 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
       lat[i] = r.latitude
       lon[i] = r.longitude
     }
-
-    const full = text(r.full_name)
-    const nameText = full !== '' ? full : `${text(r.given_name)} ${text(r.family_name)}`.trim()
-    tokenStart[i] = tokenCount
-    if (tokenCount + MAX_TOKENS > tokenIds.length) {
-      const grown = new Int32Array(tokenIds.length * 2)
-      grown.set(tokenIds)
-      tokenIds = grown
-    }
-    const seen = nameCache.get(nameText)
-    if (seen !== undefined) {
-      const from = tokenStart[seen] as number
-      const to = tokenStart[seen + 1] as number
-      tokenIds.copyWithin(tokenCount, from, to)
-      tokenCount += to - from
-      nameKey[i] = nameKey[seen] as number
-    } else {
-      const tokens = tokenizeName(nameText).slice(0, MAX_TOKENS)
-      for (const t of tokens) tokenIds[tokenCount++] = tokenId(t)
-      nameKey[i] = tokens.length > 0 ? skeletonMultisetHash(tokenIds, tokenStart[i] as number, tokenCount, tokenSkeletonIdList) : -1
-      nameCache.set(nameText, i)
-    }
-    // tokenStart[i + 1] is needed by a later record reusing this one's tokens.
-    tokenStart[i + 1] = tokenCount
-    if (tokenCount === (tokenStart[i] as number) && nameText !== '' && !isArabicScript(nameText) && warnings.length < 100) {
-      warnings.push(`record "${recordIds[i]}": name "${nameText}" has no letters; treated as unknown`)
-    }
   }
-  tokenStart[n] = tokenCount
+  return { list, sex, age, dateLo, dateHi, monthLo, monthHi, locality, admin, country, lat, lon, recordIds, listNames: [...lists.ids.keys()], placeCount: places.ids.size, badDates }
+}
+
+/**
+ * Prepared records from their two halves: coordinates learnt for place names, each record's name
+ * frequency, and the warnings of both halves in record order.
+ *
+ * @example assemblePrepared(records, prepareNames(nameTexts(records)), prepareFields(records))
+ */
+export function assemblePrepared(records: readonly LinkageRecord[], names: PreparedNames, fields: PreparedFields): PreparedRecords {
+  const n = records.length
+  const { locality, country, lat, lon } = fields
   imputeCoordinates({ n, locality, country, lat, lon })
+  const { tokenStart, tokenIds, tokenSkeletonId } = names
 
   // How common each record's name is, from its tokens: the share of records holding each token
   // (by skeleton, so every spelling and script of a name counts as one), multiplied. Agreeing on
   // "Mohammed" alone is weak evidence, on "Mohammed al-Kharani" strong, whatever else each record
   // holds; a frequency of the whole name could not tell those apart.
-  const skeletonRecords = new Float64Array(skeletons.ids.size)
-  const lastRecord = new Int32Array(skeletons.ids.size).fill(-1)
+  const skeletonRecords = new Float64Array(names.skeletonCount)
+  const lastRecord = new Int32Array(names.skeletonCount).fill(-1)
   for (let i = 0; i < n; i++) {
     for (let k = tokenStart[i] as number; k < (tokenStart[i + 1] as number); k++) {
-      const sk = tokenSkeletonIdList[tokenIds[k] as number] as number
+      const sk = tokenSkeletonId[tokenIds[k] as number] as number
       if (lastRecord[sk] === i) continue
       lastRecord[sk] = i
       skeletonRecords[sk] = (skeletonRecords[sk] as number) + 1
@@ -480,41 +563,68 @@ export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecor
   for (let i = 0; i < n; i++) {
     let log = 0
     for (let k = tokenStart[i] as number; k < (tokenStart[i + 1] as number); k++) {
-      log += Math.log2((skeletonRecords[tokenSkeletonIdList[tokenIds[k] as number] as number] as number) / n)
+      log += Math.log2((skeletonRecords[tokenSkeletonId[tokenIds[k] as number] as number] as number) / n)
     }
     // On a grid of 1/64 bit: scoring takes one weight per distinct value (link.ts, PairClasses),
     // and a product of frequencies would otherwise take nearly one value per name.
     nameLogFrequency[i] = Math.round(Math.max(floor, log) * 64) / 64
   }
 
+  // Warnings in record order, a record's date before its name, the first WARNING_LIMIT.
+  const warnings: string[] = []
+  let d = 0
+  let l = 0
+  while (warnings.length < WARNING_LIMIT && (d < fields.badDates.length || l < names.letterless.length)) {
+    const di = d < fields.badDates.length ? (fields.badDates[d] as number) : Number.POSITIVE_INFINITY
+    const li = l < names.letterless.length ? (names.letterless[l] as number) : Number.POSITIVE_INFINITY
+    if (di <= li) {
+      warnings.push(`record "${fields.recordIds[di] as string}": date_of_death "${text((records[di] as LinkageRecord).date_of_death)}" is not a date; treated as unknown`)
+      d++
+    } else {
+      warnings.push(`record "${fields.recordIds[li] as string}": name "${nameText(records[li] as LinkageRecord)}" has no letters; treated as unknown`)
+      l++
+    }
+  }
+
   return {
     n,
-    list,
-    sex,
-    age,
-    dateLo,
-    dateHi,
-    monthLo,
-    monthHi,
+    list: fields.list,
+    sex: fields.sex,
+    age: fields.age,
+    dateLo: fields.dateLo,
+    dateHi: fields.dateHi,
+    monthLo: fields.monthLo,
+    monthHi: fields.monthHi,
     locality,
-    admin,
+    admin: fields.admin,
     country,
     lat,
     lon,
+    recordIds: fields.recordIds,
+    listNames: fields.listNames,
+    placeCount: fields.placeCount,
     tokenStart,
-    tokenIds: tokenIds.slice(0, tokenCount),
-    nameKey,
-    tokenCompare,
-    tokenSkeleton,
-    tokenRoman,
-    tokenScript: Uint8Array.from(tokenScriptList),
-    tokenSkeletonId: Int32Array.from(tokenSkeletonIdList),
-    tokenBlockId: Int32Array.from(tokenBlockIdList),
-    recordIds,
-    listNames: [...lists.ids.keys()],
+    tokenIds,
+    nameKey: names.nameKey,
+    tokenCompare: names.tokenCompare,
+    tokenSkeleton: names.tokenSkeleton,
+    tokenRoman: names.tokenRoman,
+    tokenScript: names.tokenScript,
+    tokenSkeletonId,
+    tokenBlockId: names.tokenBlockId,
     nameLogFrequency,
-    skeletonCount: skeletons.ids.size,
-    placeCount: places.ids.size,
+    skeletonCount: names.skeletonCount,
     warnings,
   }
+}
+
+/**
+ * Validates and prepares records for blocking and comparison (on this thread; parallel.ts has a
+ * version that tokenises names on a worker meanwhile).
+ *
+ * @example prepareRecords([{ record_id: '1', list: 'A', full_name: 'محمد الحسن' }]).n // 1
+ */
+export function prepareRecords(records: readonly LinkageRecord[]): PreparedRecords {
+  validateRecords(records)
+  return assemblePrepared(records, prepareNames(nameTexts(records)), prepareFields(records))
 }
