@@ -23,6 +23,8 @@ export interface ClusterInput {
   readonly probability: Float32Array
   readonly threshold: number
   readonly list: Uint16Array
+  /** Record ids, for the warnings (record indices otherwise). */
+  readonly recordIds?: readonly string[]
   /** Pairs a reviewer said are the same person (record indices). */
   readonly mustLink: readonly (readonly [number, number])[]
   /** Pairs a reviewer said are different people (record indices). */
@@ -117,7 +119,8 @@ export function clusterRecords(input: ClusterInput): Clustering {
     const rj = find(j)
     if (ri === rj) continue
     if (forbidden(ri, rj)) {
-      warnings.push(`reviewer decisions conflict: records ${i} and ${j} were said to be the same, but their groups contain a pair said to be different; kept apart`)
+      const name = (x: number): string => (input.recordIds === undefined ? String(x) : `"${input.recordIds[x] as string}"`)
+      warnings.push(`reviewer decisions conflict: records ${name(i)} and ${name(j)} were said to be the same, but their groups contain a pair said to be different; kept apart`)
       continue
     }
     union(ri, rj)

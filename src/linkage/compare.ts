@@ -245,7 +245,9 @@ export class CompareContext {
     const bi = d.tokenStart[j] as number
     const be = d.tokenStart[j + 1] as number
     if (ai === ae || bi === be) return 0
-    if (d.nameKey[i] === d.nameKey[j]) {
+    // The key is a hash: equal keys are checked token by token, and token counts must agree too
+    // (a collision of "Ali" with "Ali Hassan" must not pass as exact).
+    if (d.nameKey[i] === d.nameKey[j] && ae - ai === be - bi) {
       // Same skeleton multiset: exact, since transliteration varies the vowels (Mohamed, Muhammad)
       // but not the consonants. Arabic script writes the long vowels, so two Arabic spellings
       // must agree letter for letter (حسن is not حسين).

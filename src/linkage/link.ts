@@ -729,6 +729,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     probability,
     threshold,
     list: prepared.list,
+    recordIds: prepared.recordIds,
     mustLink: decisions.same,
     cannotLink: decisions.different,
     posterior,

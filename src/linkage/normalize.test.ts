@@ -107,13 +107,16 @@ test('an article written joined to a Latin name is dropped as the Arabic one is;
   for (const [joined, apart] of [
     ['Alhassan', 'al-Hassan'],
     ['AlMasri', 'al-Masri'],
-    ['ELKHATIB Ahmad', 'el-Khatib Ahmad'],
+    ['ElMasri', 'el-Masri'],
+    ['ALKHATIB Ahmad', 'al-Khatib Ahmad'],
     ['Albaraa', 'البراء'],
     ['Ahmed Alsayed', 'أحمد السيد'],
   ] as const) {
     assert.deepEqual(skeletons(joined), skeletons(apart), joined)
   }
-  for (const name of ['Ali', 'Alaa', 'Elias', 'Alwan', 'Elham', 'Alexander']) {
+  for (const name of ['Ali', 'Alaa', 'Elias', 'Alwan', 'Elham', 'Elhami', 'ELHAMI', 'Alexander']) {
     assert.equal(tokenizeName(name)[0]?.compare, normalizeLatinToken(name), name)
   }
+  // A hamza-alef name written El keeps its first letters in both scripts.
+  assert.deepEqual(skeletons('Elhami'), skeletons('إلهامي'))
 })

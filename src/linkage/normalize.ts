@@ -290,12 +290,14 @@ export function tokenizeName(text: string): NameToken[] {
 }
 
 /**
- * A Latin word without an article written joined to it (Alhassan, ElMasri: al-Hassan, el-Masri),
- * as the Arabic article is always dropped (الحسن → حسن). Only before a consonant and at least four
- * letters, so that Ali, Alaa, Elias, Alwan and Elham stay whole.
+ * A Latin word without an article written joined to it (Alhassan, AlMasri, ElMasri: al-Hassan,
+ * al-Masri, el-Masri), as the Arabic article is always dropped (الحسن → حسن). Only before a
+ * consonant and at least four letters, so that Ali, Alaa, Elias and Alwan stay whole; "El" only
+ * when a capital follows it (ElMasri), because many names begin with a hamza-alef written El:
+ * Elham, Elhami (إلهامي), Elyas.
  */
 function withoutGluedArticle(word: string): string {
-  if (!/^[ae]l/i.test(word)) return word
+  if (!/^al/i.test(word) && !/^El\p{Lu}/u.test(word)) return word
   const rest = normalizeLatinToken(word.slice(2))
   return rest.length >= 4 && !/^[aeiouwy]/.test(rest) ? word.slice(2) : word
 }
