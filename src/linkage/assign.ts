@@ -24,7 +24,7 @@
 // per-pair prior odds of a uniform random matching of size M between lists of N_A and N_B
 // records. It is re-solved after every sweep, starting from the pairwise posteriors' sum.
 
-import { GrowableArray } from './growable.js'
+import { GrowableArray, lowerBound } from './growable.js'
 
 /** What the assignment needs: cross-list pairs only, with their evidence. */
 export interface AssignInput {
@@ -432,15 +432,7 @@ function duplicateDiscounts(
   pairs[pairCount] = -1
   const slot = new Int32Array(fromA.length)
   for (let k = 0; k < fromA.length; k++) {
-    const e = fromA[k] as number
-    let lo = 0
-    let hi = pairCount - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((pairs[mid] as number) < e) lo = mid + 1
-      else hi = mid
-    }
-    slot[k] = lo
+    slot[k] = lowerBound(pairs, fromA[k] as number, pairCount)
   }
   const discount = new Float64Array(pairCount + 1)
   let weightBf: Float64Array | undefined

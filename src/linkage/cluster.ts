@@ -15,6 +15,8 @@
 // 0.983, recall 0.889 → 0.903); requiring the mean or a minimum of 0.05 or 0.2 gave 0.940 and
 // 0.937. Set `averageLinkage` to get the old rule.
 
+import { lowerBound } from './growable.js'
+
 /** What the clustering needs from the rest of the linkage. */
 export interface ClusterInput {
   readonly n: number
@@ -202,15 +204,8 @@ function strongestFirst(pairs: Int32Array, probability: Float32Array, pairCount:
   }
   const keys = new Float64Array(m)
   for (let t = 0; t < m; t++) {
-    const p = probability[pairs[t] as number] as number
-    let lo = 0
-    let hi = d - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((distinct[mid] as number) < p) lo = mid + 1
-      else hi = mid
-    }
-    keys[t] = (d - 1 - lo) * pairCount + (pairs[t] as number)
+    const rank = lowerBound(distinct, probability[pairs[t] as number] as number, d)
+    keys[t] = (d - 1 - rank) * pairCount + (pairs[t] as number)
   }
   keys.sort()
   const out = new Int32Array(m)

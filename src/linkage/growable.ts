@@ -4,6 +4,23 @@
 
 type TypedArray = Int32Array | Float64Array | Uint8Array
 
+/**
+ * The first index i of sorted[0 .. length) with sorted[i] >= value (length when there is none):
+ * the one binary search of the linkage hot loops over sorted typed arrays.
+ *
+ * @example lowerBound(Float64Array.of(1, 3, 3, 7), 3) // 1
+ */
+export function lowerBound(sorted: ArrayLike<number>, value: number, length = sorted.length): number {
+  let lo = 0
+  let hi = length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((sorted[mid] as number) < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 export class GrowableArray<T extends TypedArray> {
   /** The buffer; values are data[0 .. length). Hot loops read it directly. */
   data: T

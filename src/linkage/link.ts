@@ -5,7 +5,7 @@ import { blockCandidates, DEFAULT_RULES, validateRules, type Candidates } from '
 import { assignOneToOne, type Assignment } from './assign.js'
 import { clusterRecords } from './cluster.js'
 import { CompareContext, FIELD_COUNT, LEVEL_COUNTS, NAME_TF_LEVELS, SAMPLED, SET_ASIDE, SET_ASIDE_SAMPLING } from './compare.js'
-import { GrowableArray } from './growable.js'
+import { GrowableArray, lowerBound } from './growable.js'
 import {
   defaultStartingM,
   estimateParameters,
@@ -954,16 +954,7 @@ function withoutSetAside(a: Int32Array, b: Int32Array, levels: Uint8Array): Comp
     setAside: a.length - w,
     sampled,
     isSampled(k: number): boolean {
-      let lo = 0
-      let hi = sampled.length - 1
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1
-        const v = sampled[mid] as number
-        if (v === k) return true
-        if (v < k) lo = mid + 1
-        else hi = mid - 1
-      }
-      return false
+      return sampled[lowerBound(sampled, k)] === k
     },
   }
 }

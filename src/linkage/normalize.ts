@@ -320,7 +320,8 @@ function withoutArabicArticle(word: string): string {
 }
 
 // Arabic words as written → normalised without the article: the same few thousand words make up
-// every name of a list, and normalising each occurrence again was a tenth of preparation.
+// every name of a list, and normalising each occurrence again cost 2 s of a million records'
+// preparation (10.1 → 8.1 s under the profiler).
 const arabicWords = new Map<string, string>()
 
 function withoutArabicArticleUncached(word: string): string {

@@ -303,17 +303,10 @@ function skeletonMultisetHash(tokenIds: Int32Array, from: number, to: number, sk
 }
 
 /** The name columns of prepared records: each record's tokens, their dictionary, name keys. */
-export interface PreparedNames {
-  readonly tokenStart: Int32Array
-  readonly tokenIds: Int32Array
-  readonly nameKey: Float64Array
-  readonly tokenCompare: string[]
-  readonly tokenSkeleton: string[]
-  readonly tokenRoman: string[]
-  readonly tokenScript: Uint8Array
-  readonly tokenSkeletonId: Int32Array
-  readonly tokenBlockId: Int32Array
-  readonly skeletonCount: number
+export type PreparedNames = Pick<
+  PreparedRecords,
+  'tokenStart' | 'tokenIds' | 'nameKey' | 'tokenCompare' | 'tokenSkeleton' | 'tokenRoman' | 'tokenScript' | 'tokenSkeletonId' | 'tokenBlockId' | 'skeletonCount'
+> & {
   /** The first (at most WARNING_LIMIT) records whose name has no letters, ascending. */
   readonly letterless: Int32Array
 }
@@ -423,22 +416,10 @@ export function prepareNames(names: readonly string[]): PreparedNames {
 }
 
 /** Every column but the names', read from the records (prepareRecords' other half). */
-export interface PreparedFields {
-  readonly list: Uint16Array
-  readonly sex: Uint8Array
-  readonly age: Int16Array
-  readonly dateLo: Int32Array
-  readonly dateHi: Int32Array
-  readonly monthLo: Int32Array
-  readonly monthHi: Int32Array
-  readonly locality: Int32Array
-  readonly admin: Int32Array
-  readonly country: Int32Array
-  readonly lat: Float64Array
-  readonly lon: Float64Array
-  readonly recordIds: string[]
-  readonly listNames: string[]
-  readonly placeCount: number
+export type PreparedFields = Pick<
+  PreparedRecords,
+  'list' | 'sex' | 'age' | 'dateLo' | 'dateHi' | 'monthLo' | 'monthHi' | 'locality' | 'admin' | 'country' | 'lat' | 'lon' | 'recordIds' | 'listNames' | 'placeCount'
+> & {
   /** The first (at most WARNING_LIMIT) records whose date is not a date, ascending. */
   readonly badDates: number[]
 }

@@ -9,6 +9,7 @@
 // are drawn with Zipf-like frequencies, so common names collide as in real lists.
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from './names.js'
 import type { LinkageRecord } from './types.js'
+import { lowerBound } from './growable.js'
 import { seededRandom as rng } from './link.js'
 
 /** A place as a gazetteer would give it, with spellings lists use. */
@@ -105,17 +106,8 @@ function zipf(n: number, s: number, random: () => number): () => number {
     total += 1 / Math.pow(i + 1, s)
     cum[i] = total
   }
-  return () => {
-    const x = random() * total
-    let lo = 0
-    let hi = n - 1
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1
-      if ((cum[mid] as number) < x) lo = mid + 1
-      else hi = mid
-    }
-    return lo
-  }
+  // x < total = cum[n - 1], so an index below n is always found.
+  return () => lowerBound(cum, random() * total)
 }
 
 interface Person {
