@@ -2,7 +2,7 @@
 // Prints pairwise precision/recall/F1, blocking recall (share of true pairs among candidates),
 // wall time by stage and peak memory. `npm run bench -- linkage 1000000`.
 import { linkRecords } from '../src/linkage/index.js'
-import { generateSyntheticLists, pairwiseScores, type SyntheticLists } from '../src/linkage/index.js'
+import { generateSyntheticLists, pairwiseScores, wrongPairs, type SyntheticLists } from '../src/linkage/index.js'
 import { machineLine, peakRssMiB } from './_machine.js'
 
 const size = Number(process.argv[2] ?? 10_000)
@@ -21,7 +21,7 @@ if (process.argv[5] !== undefined && process.argv[5] !== 'ropes') {
 console.log(machineLine())
 let t = performance.now()
 const ropes = process.argv[5] === 'ropes'
-const { records, truth, persons } = syntheticInput(size, ropes)
+const { records, truth, incident, persons } = syntheticInput(size, ropes)
 console.log(`generated ${records.length} records of ${persons} persons in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted below)${ropes ? '; strings as built (ropes)' : ''}`)
 const gc = (globalThis as { gc?: () => void }).gc
 gc?.()
@@ -57,6 +57,8 @@ console.log(
   `pairwise precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)} ` +
     `(true ${scores.truePairs}, predicted ${scores.predictedPairs}, correct ${scores.correctPairs})`,
 )
+const wrong = wrongPairs(result.clusterOf, truth, incident)
+console.log(`wrongly linked pairs ${wrong.wrong}, of which ${wrong.relatives} join relatives killed in one incident (${incidentCount(incident)} records killed with relatives)`)
 // A digest of the clustering and of the probabilities, to check that a speed-up changed nothing.
 let digest = 0x811c9dc5
 for (let i = 0; i < result.clusterOf.length; i++) digest = Math.imul(digest ^ (result.clusterOf[i] as number), 0x01000193)
@@ -69,11 +71,25 @@ console.log(`wall ${wall.toFixed(1)} s (linkage only); peak RSS ${peakRssMiB().t
 if (result.warnings.length > 0) console.log(`warnings: ${result.warnings.length}, first: ${result.warnings[0]}`)
 
 /** The synthetic lists, as flat strings unless `ropes`; the generator's own copy is let go. */
-function syntheticInput(records: number, ropes: boolean): Pick<SyntheticLists, 'records' | 'truth' | 'persons'> {
+function syntheticInput(records: number, ropes: boolean): Pick<SyntheticLists, 'records' | 'truth' | 'incident' | 'persons'> {
   const lists = generateSyntheticLists(records, 42)
   return {
     records: ropes ? lists.records : (JSON.parse(JSON.stringify(lists.records)) as SyntheticLists['records']),
     truth: lists.truth,
+    incident: lists.incident,
     persons: lists.persons,
   }
+}
+
+/** Records whose incident also killed another person. */
+function incidentCount(incident: Int32Array): number {
+  const personsOf = new Map<number, Set<number>>()
+  for (let i = 0; i < incident.length; i++) {
+    const set = personsOf.get(incident[i] as number) ?? new Set<number>()
+    set.add(truth[i] as number)
+    personsOf.set(incident[i] as number, set)
+  }
+  let n = 0
+  for (let i = 0; i < incident.length; i++) if ((personsOf.get(incident[i] as number)?.size ?? 0) > 1) n++
+  return n
 }

@@ -26,6 +26,7 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'name token + month of death + admin area', on: ['name_token', 'death_month', 'admin_area'] },
   { name: 'name initials + month of death + admin area', on: ['name_initials', 'death_month', 'admin_area'] },
   { name: 'day of death + place', on: ['death_day', 'place'], maxBlockSize: 60 },
+  { name: 'name token + place', on: ['name_token', 'place'] },
 ]
 
 const PARTS: ReadonlySet<string> = new Set<BlockKeyPart>([

@@ -24,6 +24,7 @@ export {
   normalizeDigits,
   normalizeLatinToken,
   tokenizeName,
+  splitName,
   type NameToken,
   type Script,
 } from './normalize.js'
@@ -31,4 +32,4 @@ export { jaroWinkler, tokenSetSimilarity } from './similarity.js'
 export { reviewQueue, type ReviewItem } from './review.js'
 export { captureHistories, type CaptureHistories, type CaptureHistoryRow } from './histories.js'
 export { MALE_GIVEN_NAMES, FEMALE_GIVEN_NAMES, FAMILY_NAMES, type PooledName } from './names.js'
-export { generateSyntheticLists, pairwiseScores, type SyntheticLists, type PairwiseScores } from './synthetic.js'
+export { generateSyntheticLists, pairwiseScores, wrongPairs, type SyntheticLists, type PairwiseScores, type WrongPairs } from './synthetic.js'

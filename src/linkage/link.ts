@@ -143,6 +143,17 @@ function fitModel(
  * assignment to a few per cent of the candidate pairs.
  */
 const ASSIGN_MIN_POSTERIOR = 1e-4
+/**
+ * Two records of one list whose names are at best somewhat similar (this name level or worse)
+ * are not one death entered twice: a list re-enters a death under the same name, give or take a
+ * misspelling or the father's name, while relatives killed together, on one list, share their
+ * family name, day and place. Fitted on one list alone, the model can take them for its own
+ * duplicates (the same-day pairs it learns names from are mostly such relatives): it linked
+ * brothers whose given names had nothing in common (Ali and Mustafa al-Yasseri), with a pairwise
+ * precision of 0.44-0.93 over six synthetic lists of a thousand records.
+ */
+const NOT_A_LIST_DUPLICATE = 4
+
 /** Same-list pairs below this posterior are not treated as possible duplicates by the assignment
  * (the assignment ignores duplicate probabilities under 0.01 in any case). */
 const DUPLICATE_MIN_POSTERIOR = 0.01
@@ -632,7 +643,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     if ((classPosterior[c] as number) >= Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)) atGate += count
     if (Math.fround(classPosterior[c] as number) >= threshold) atThreshold += count
   }
-  const scores = scorePairs(n, a, probability, classOf, classPosterior, classEvidence, decidedAt, decidedValue, b, oneToOne ? list : undefined, hasDuplicate, threshold, {
+  const scores = scorePairs(n, a, probability, classOf, classPosterior, classEvidence, decidedAt, decidedValue, b, list, oneToOne, hasDuplicate, threshold, {
     cross: oneToOne ? atGate : 0,
     linked: atThreshold,
   })
@@ -714,6 +725,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     const k = pairIndex(b, rowStart, i, j)
     if (k >= 0) return probability[k] as number
     ctx.compare(i, j, scratch, 0)
+    if (list[i] === list[j] && (scratch[0] as number) >= NOT_A_LIST_DUPLICATE) return 0
     const weight = scorer.weight(i, j, scratch, 0)
     // A pair across lists that was not compared gets the one-to-one prior (no competition
     // known), so that it is weighed like the assigned pairs it is averaged with.
@@ -836,7 +848,8 @@ function scorePairs(
   decidedAt: Int32Array,
   decidedValue: Uint8Array,
   b: Int32Array,
-  list: Uint16Array | undefined,
+  list: Uint16Array,
+  oneToOne: boolean,
   hasDuplicate: Uint8Array,
   threshold: number,
   room: { readonly cross: number; readonly linked: number },
@@ -866,9 +879,12 @@ function scorePairs(
       decided = decidedValue[d] as number
       p = decided
       nextDecided = ++d < decidedAt.length ? (decidedAt[d] as number) : -1
-    } else p = classPosterior[cls] as number
+    } else {
+      p = classPosterior[cls] as number
+      if (cls < PATTERN_COUNT && (NAME_LEVEL_OF_PATTERN[cls] as number) >= NOT_A_LIST_DUPLICATE && list[i] === list[b[k] as number]) p = 0
+    }
     probability[k] = p
-    if (list !== undefined && p >= gate) {
+    if (oneToOne && p >= gate) {
       const j = b[k] as number
       if (list[i] === list[j]) {
         if (p >= DUPLICATE_MIN_POSTERIOR) {

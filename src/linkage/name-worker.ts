@@ -4,5 +4,5 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { prepareNames } from './prepare.js'
 
 const names = prepareNames(workerData as string[])
-const columns = [names.tokenStart, names.tokenIds, names.nameKey, names.tokenScript, names.tokenSkeletonId, names.tokenBlockId, names.letterless]
+const columns = [names.tokenStart, names.tokenIds, names.nameKey, names.givenAt, names.tokenScript, names.tokenSkeletonId, names.tokenVowels, names.tokenBlockId, names.letterless]
 parentPort?.postMessage(names, columns.map((c) => c.buffer as ArrayBuffer))

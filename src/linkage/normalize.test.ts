@@ -7,7 +7,9 @@ import {
   normalizeDigits,
   normalizeLatinToken,
   romanizeArabic,
+  splitName,
   tokenizeName,
+  vowelsAgree,
 } from './normalize.js'
 
 test('Arabic normalisation table: harakat, tatweel, alef and hamza forms, taa marbuta, alef maqsura', () => {
@@ -119,4 +121,86 @@ test('an article written joined to a Latin name is dropped as the Arabic one is;
   }
   // A hamza-alef name written El keeps its first letters in both scripts.
   assert.deepEqual(skeletons('Elhami'), skeletons('إلهامي'))
+})
+
+test('the given name is found: first word, after a comma, or the word not in capitals', () => {
+  const given = (name: string): string | undefined => {
+    const parts = splitName(name)
+    return parts.given < 0 ? undefined : parts.tokens[parts.given]?.compare
+  }
+  assert.equal(given('Ahmad Mohammed al-Idlibi'), 'ahmad')
+  assert.equal(given('أحمد محمد الإدلبي'), 'احمد')
+  assert.equal(given('al-Idlibi, Ahmad'), 'ahmad')
+  assert.equal(given('EL-ALI Mahmoud Hassan'), 'mahmud')
+  assert.equal(given('AL QADATI Ameen'), 'amin')
+  assert.equal(given('Abd al-Rahman Hany el-Kaazi'), 'abdalrahman')
+  assert.equal(given('الفخايق, عبد المجيد'), 'عبدالمجيد')
+  // A name all in capitals says nothing by its capitals: its first word is the given name.
+  assert.equal(given('MOHAMMED AL-HASSAN'), 'mohamed')
+  // A family name alone (given name column empty) has no given name.
+  assert.equal(given('al-Hassan,'), undefined)
+  assert.equal(splitName('').given, -1)
+  // The tokens are those tokenizeName gives, in order.
+  assert.deepEqual(splitName('EL-ALI Mahmoud').tokens.map((t) => t.skeleton), tokenizeName('EL-ALI Mahmoud').map((t) => t.skeleton))
+})
+
+test('"ad-Din" names are one word however they are written', () => {
+  const skeletons = (s: string): string[] => tokenizeName(s).map((t) => t.skeleton)
+  for (const [a, b] of [
+    ['Nour al-Din', 'Nureddin'],
+    ['Nour Eddine', 'نور الدين'],
+    ['Salah ad-Din', 'Salaheddine'],
+    ['Salahuddin', 'صلاح الدين'],
+    ['Izz al-Din Hassan', 'عز الدين حسن'],
+  ] as const) {
+    assert.deepEqual(skeletons(a), skeletons(b), `${a} / ${b}`)
+  }
+  assert.equal(tokenizeName('Nasr al-Din Hassan').length, 2)
+  // A word "Din" after a name without an article is left alone (Mohammed Din).
+  assert.equal(tokenizeName('Mohammed Din').length, 2)
+})
+
+test('one skeleton is one name only when the vowels allow it: Mahmoud is not Mohammed', () => {
+  const token = (s: string): { vowels: number; arabic: boolean } => {
+    const t = tokenizeName(s)[0]
+    assert.ok(t !== undefined, s)
+    return { vowels: t.vowels, arabic: t.script === 'arabic' }
+  }
+  const agree = (x: string, y: string): boolean => {
+    const a = token(x)
+    const b = token(y)
+    assert.equal(tokenizeName(x)[0]?.skeleton, tokenizeName(y)[0]?.skeleton, `${x} and ${y} share a skeleton`)
+    return vowelsAgree(a.vowels, a.arabic, b.vowels, b.arabic)
+  }
+  // Spellings of one name.
+  for (const [x, y] of [
+    ['Mohammed', 'Muhammad'], ['Mohamed', 'Mhamed'], ['Mouhamad', 'محمد'], ['Mahmoud', 'Mahmood'],
+    ['Mahmud', 'محمود'], ['Fatima', 'Fatma'], ['Fahd', 'Fahad'], ['Bakr', 'Baker'], ['Youssef', 'Yusuf'],
+    ['Zeinab', 'زينب'], ['Hussein', 'حسين'], ['Khaled', 'خالد'], ['Abdallah', 'عبد الله'], ['Abd al-Rahman', 'عبد الرحمن'],
+    ['Abdelkader', 'عبد القادر'], ['Marwan', 'مروان'], ['Ibrahim', 'إبراهيم'], ['Saeed', 'سعيد'],
+  ] as const) {
+    assert.ok(agree(x, y), `${x} = ${y}`)
+  }
+  // Two names.
+  for (const [x, y] of [
+    ['Mahmoud', 'Mohammed'], ['Mahmud', 'Muhammad'], ['Mahmoud', 'Mhamed'], ['محمود', 'Mohammed'],
+    ['محمود', 'محمد'], ['Hassan', 'حسين'], ['حسن', 'حسين'],
+  ] as const) {
+    assert.ok(!agree(x, y), `${x} ≠ ${y}`)
+  }
+  // Arabic does not write short vowels: محمد cannot be told from a Latin Mahmoud this way.
+  assert.ok(agree('محمد', 'Mahmoud'))
+})
+
+test('vowel gaps lie between the consonants of the skeleton', () => {
+  // One gap (4 bits, the top one marking a gap) between each two consonants of the skeleton, for
+  // words of both scripts and every shape the skeleton takes (doubled letters, final h, Abd al-).
+  for (const name of ['Mohammed', 'Mahmoud', 'محمود', 'Abdelkader', 'عبد القادر', 'Abderrahmane', 'Fatimah', 'فاطمة', 'Mamoun', 'Youssef', 'Khaled', 'إبراهيم', 'Salaheddine']) {
+    const t = tokenizeName(name)[0]
+    assert.ok(t !== undefined)
+    const consonants = t.skeleton.replace('_', '').length
+    let gaps = 0
+    for (let k = 0; k < 8; k++) if (((t.vowels >>> (4 * k)) & 8) !== 0) gaps++
+    assert.equal(gaps, Math.min(8, Math.max(0, consonants - 1)), name)
+  }
 })

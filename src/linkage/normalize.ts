@@ -25,6 +25,12 @@ export interface NameToken {
    * similar, and the long vowels Arabic writes carry evidence the skeleton drops.
    */
   readonly roman: string
+  /**
+   * The vowels written between consecutive consonants of the skeleton (vowelGaps): what tells
+   * Mahmoud (محمود, vowel-less between h and m, a long u before d) from Mohammed (محمد), whose
+   * skeletons are one (mhmd).
+   */
+  readonly vowels: number
 }
 
 const ARABIC_LETTER = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/
@@ -171,6 +177,7 @@ function normalizeLatinUncached(token: string): string {
   return s
 }
 
+// One letter per consonant sound; the vowels (and the glides w, y) are left for latinUnits.
 const LATIN_SKELETON_DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/sh/g, 'S'],
   [/kh/g, 'x'],
@@ -180,8 +187,8 @@ const LATIN_SKELETON_DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
   // Egyptian transliteration writes ج as g (Gamal = Jamal); غ is gh, set aside above.
   [/g/g, 'j'],
   [/G/g, 'g'],
-  [/[aeiouyw]/g, ''],
 ]
+const LATIN_VOWELS = /[aeiouyw]/g
 
 function finishSkeleton(raw: string, initialVowel: boolean): string {
   let s = raw.replace(/(.)\1+/g, '$1')
@@ -203,7 +210,112 @@ export function latinSkeleton(token: string): string {
   const s = normalizeLatinToken(token)
   let k = s
   for (const [pattern, replacement] of LATIN_SKELETON_DIGRAPHS) k = k.replace(pattern, replacement)
-  return finishSkeleton(k, /^[aeiou]/.test(s))
+  return finishSkeleton(k.replace(LATIN_VOWELS, ''), /^[aeiou]/.test(s))
+}
+
+// Vowel classes of what is written between two consonants: a (fatha, alef), i (kasra, ya),
+// u (damma, waw); Latin e stands for a or i (Hamed, Hamid). GAP_EXISTS marks a gap of the word.
+const VOWEL_A = 1
+const VOWEL_I = 2
+const VOWEL_U = 4
+const GAP_EXISTS = 8
+const LATIN_VOWEL_CLASS: Readonly<Record<string, number>> = { a: VOWEL_A, e: VOWEL_A | VOWEL_I, i: VOWEL_I, y: VOWEL_I, o: VOWEL_U, u: VOWEL_U, w: VOWEL_U }
+const ARABIC_LONG_VOWEL: Readonly<Record<string, number>> = { 'ا': VOWEL_A, 'ي': VOWEL_I, 'و': VOWEL_U }
+/** Gaps kept (4 bits each in 32). */
+const MAX_GAPS = 8
+
+/**
+ * The vowels written in each gap between consecutive skeleton consonants, 4 bits per gap (the
+ * vowel classes, and GAP_EXISTS), gap k at bits 4k. `units` are a word's consonants (one skeleton
+ * letter each) and vowel classes in order; they are shaped as finishSkeleton shapes the skeleton
+ * (doubled consonants one, a final h dropped, the l of Abd al- dropped), so that gap k of two
+ * tokens of one skeleton lies between the same two consonants.
+ *
+ * @example vowelGaps(['m', 1, 'h', 'm', 4, 'd'], false) // Mahmud: gaps a, none, u
+ */
+export function vowelGaps(units: readonly (string | number)[], initialVowel: boolean): number {
+  const consonants: string[] = []
+  const gaps: number[] = []
+  for (const u of units) {
+    if (typeof u === 'number') {
+      // Vowels before the first consonant are the initial-vowel mark's business.
+      if (gaps.length > 0) gaps[gaps.length - 1] = (gaps[gaps.length - 1] as number) | u
+    } else if (consonants[consonants.length - 1] !== u) {
+      consonants.push(u)
+      gaps.push(0)
+    }
+  }
+  if (consonants.length > 1 && consonants[consonants.length - 1] === 'h') {
+    consonants.pop()
+    gaps.pop()
+  }
+  if (initialVowel && consonants.length >= 5 && consonants[0] === 'b' && consonants[1] === 'd' && consonants[2] === 'l') {
+    gaps[1] = (gaps[1] as number) | (gaps[2] as number)
+    consonants.splice(2, 1)
+    gaps.splice(2, 1)
+  }
+  let packed = 0
+  for (let k = 0; k + 1 < consonants.length && k < MAX_GAPS; k++) packed |= ((gaps[k] as number) | GAP_EXISTS) << (4 * k)
+  return packed
+}
+
+function latinVowelGaps(compare: string): number {
+  let k = compare
+  for (const [pattern, replacement] of LATIN_SKELETON_DIGRAPHS) k = k.replace(pattern, replacement)
+  const units: (string | number)[] = []
+  for (const ch of k) units.push(LATIN_VOWEL_CLASS[ch] ?? ch)
+  return vowelGaps(units, /^[aeiou]/.test(compare))
+}
+
+function arabicVowelGaps(word: string): number {
+  // The alef of an article inside a compound (عبدالله, ابوعبدالرحمن) is not a long vowel.
+  const s = normalizeArabic(word).replace(/\s+/g, '').replace(/^((?:ابو)?عبد|ابو)ال/, '$1ل')
+  const units: (string | number)[] = []
+  for (const ch of s) {
+    const consonant = ARABIC_SKELETON[ch] ?? ''
+    if (consonant !== '') units.push(consonant)
+    else if (ARABIC_LONG_VOWEL[ch] !== undefined) units.push(ARABIC_LONG_VOWEL[ch])
+  }
+  const first = s[0] ?? ''
+  return vowelGaps(units, first === 'ا' || first === 'ع' || first === 'ء')
+}
+
+/**
+ * Whether two tokens of one skeleton can be one name by the vowels they write (NameToken.vowels).
+ * Two Latin spellings must leave the same gaps without a vowel, the first apart (Mhamed is
+ * Mohamed, Mahmud is not: m-a-h-m against m-o-h-a-m). Across scripts, a long vowel the Arabic
+ * writes must be heard in the Latin (محمود: u before d, so not Mohamed). Arabic short vowels are
+ * not written, so محمد against Mahmoud cannot be told apart this way. Two Arabic spellings must
+ * write the same long vowels (محمد is not محمود).
+ *
+ * @example vowelsAgree(tokenizeName('Mahmoud')[0].vowels, false, tokenizeName('Mohammed')[0].vowels, false) // false
+ */
+export function vowelsAgree(x: number, xArabic: boolean, y: number, yArabic: boolean): boolean {
+  if (xArabic && yArabic) return x === y
+  if (!xArabic && !yArabic) {
+    // A vowel written or not in one gap is a spelling (Fahd/Fahad, Fatma/Fatima), and so is one
+    // vowel for another; both at once make two names.
+    let differences = 0
+    for (let k = 0; k < MAX_GAPS; k++) {
+      const gx = (x >>> (4 * k)) & 15
+      const gy = (y >>> (4 * k)) & 15
+      if ((gx & GAP_EXISTS) === 0 || (gy & GAP_EXISTS) === 0) continue
+      const ex = (gx & 7) === 0
+      const ey = (gy & 7) === 0
+      if (ex !== ey) {
+        if (k > 0) differences++
+      } else if (!ex && (gx & gy & 7) === 0) differences++
+    }
+    return differences < 2
+  }
+  const arabic = xArabic ? x : y
+  const latin = xArabic ? y : x
+  for (let k = 0; k < MAX_GAPS; k++) {
+    const ga = (arabic >>> (4 * k)) & 15
+    const gl = (latin >>> (4 * k)) & 15
+    if ((ga & GAP_EXISTS) !== 0 && (gl & GAP_EXISTS) !== 0 && (ga & 7) !== 0 && (gl & ga & 7) === 0) return false
+  }
+  return true
 }
 
 /**
@@ -225,6 +337,10 @@ const LATIN_SON_OF = new Set(['bin', 'ben', 'ibn', 'bint', 'ould', 'walad', 'ibn
 const LATIN_ABD = new Set(['abd', 'abdel', 'abdul', 'abdal', 'abdol', 'abdoul', 'abdu', 'abdou', 'abde', 'abdi', 'abdil'])
 const LATIN_ABU = new Set(['abu', 'abou', 'abo'])
 const ARABIC_SON_OF = new Set(['بن', 'ابن', 'بنت', 'ال', 'ولد'])
+/** "ad-Din" written as one word after its name (Nour Eddine, Salah Uddin), normalised. */
+const LATIN_GLUED_DIN = new Set(['eddin', 'eddine', 'uddin', 'uddine', 'addin', 'addine', 'aldin', 'eldin', 'iddin'].map((w) => normalizeLatinToken(w)))
+/** "Din" after an article (Nur al-Din, Salah ad-Din), normalised. */
+const LATIN_DIN = new Set(['din', 'deen', 'dine', 'dyn'].map((w) => normalizeLatinToken(w)))
 
 /** Splits a raw name into its words, keeping hyphenated articles apart (al-Hassan → al, Hassan). */
 function splitWords(text: string): string[] {
@@ -242,12 +358,63 @@ function splitWords(text: string): string[] {
  * @example tokenizeName('عبد المجيد الحسن').map((t) => t.skeleton) // ['_bdmjd', 'hsn']
  */
 export function tokenizeName(text: string): NameToken[] {
+  return tokenizeWords(splitWords(text), [], [])
+}
+
+/** A name's tokens and which of them is the given name. */
+export interface NameParts {
+  readonly tokens: NameToken[]
+  /** Index in tokens of the person's own (given) name; -1 when the name does not show it. */
+  readonly given: number
+}
+
+/**
+ * Tokenises a name (as tokenizeName) and finds its given name, the word that tells relatives
+ * apart: brothers share their father's and family names, and a son's full name holds his
+ * father's given name (Ahmad Mohammed al-Idlibi, son of Mohammed al-Idlibi). The given name is
+ * the first token, except that words before a comma (al-Hassan, Mohammed) and words in capitals
+ * among words that are not (AL-HASSAN Mohammed, the French convention) are the family name.
+ * A name of family words only has no given name (-1).
+ *
+ * @example splitName('Ahmad Mohammed al-Idlibi').given // 0
+ * @example splitName('EL-ALI Mahmoud').given // 1
+ * @example splitName('al-Hassan, Mohammed').given // 1
+ */
+export function splitName(text: string): NameParts {
   const words = splitWords(text)
+  const from: number[] = []
+  const articled: boolean[] = []
+  const tokens = tokenizeWords(words, from, articled)
+  const comma = text.search(/[,،]/)
+  const familyWords = comma >= 0 ? splitWords(text.slice(0, comma)).length : 0
+  const hasLower = words.some((w) => /\p{Ll}/u.test(w))
+  const isCapitals = (w: string): boolean => hasLower && w.length >= 2 && /^\p{Lu}+$/u.test(w)
+  let first = -1
+  for (let t = 0; t < tokens.length; t++) {
+    const w = from[t] as number
+    if (w < familyWords || isCapitals(words[w] as string)) continue
+    // A word with an article is a family name (al-Hassan Mohammed): given names take none.
+    if (articled[t] !== true) return { tokens, given: t }
+    if (first < 0) first = t
+  }
+  return { tokens, given: first }
+}
+
+/**
+ * The tokens of a name's words; from[t] is set to the index of the word token t begins at, and
+ * articled[t] to whether an article came with it (al-Hassan, Alhassan, الحسن).
+ */
+function tokenizeWords(words: readonly string[], from: number[], articled: boolean[]): NameToken[] {
   const out: NameToken[] = []
+  let article = false
   for (let i = 0; i < words.length; i++) {
+    from[out.length] = i
+    articled[out.length] = article
+    article = false
     const word = words[i] ?? ''
     if (isArabicScript(word)) {
       let w = withoutArabicArticle(word)
+      if (w !== word && (word.startsWith('ال') || word.startsWith('ٱل'))) articled[out.length] = true
       if (w.length === 0 || ARABIC_SON_OF.has(w)) continue
       // Abu Abd al-Hadi: the Abd compound binds first, then Abu takes it whole.
       if ((w === 'ابو' || w === 'بو') && i + 2 < words.length && normalizeArabic(words[i + 1] ?? '') === 'عبد') {
@@ -255,13 +422,22 @@ export function tokenizeName(text: string): NameToken[] {
         i += 2
       } else if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
         w = w + normalizeArabic(words[++i] ?? '')
+      } else if (i + 1 < words.length && isArabicDin(words[i + 1] ?? '')) {
+        // Nur al-Din, Salah al-Din: one name, written in one word as often as in two
+        // (Nureddin, Salaheddine).
+        w = w + 'دين'
+        i++
       }
       out.push(arabicToken(w))
     } else {
       const lower = normalizeLatinToken(word)
       if (lower.length === 0) continue
       const more = i + 1 < words.length
-      if (more && (LATIN_ARTICLES.has(lower) || LATIN_SON_OF.has(lower))) continue
+      if (more && LATIN_ARTICLES.has(lower)) {
+        article = true
+        continue
+      }
+      if (more && LATIN_SON_OF.has(lower)) continue
       if (LATIN_SON_OF.has(lower)) continue
       if (more && LATIN_ABD.has(lower)) {
         let j = i + 1
@@ -283,10 +459,27 @@ export function tokenizeName(text: string): NameToken[] {
         out.push(latinToken('abu' + (words[i] ?? '')))
         continue
       }
-      out.push(latinToken(withoutGluedArticle(word)))
+      if (more && LATIN_GLUED_DIN.has(normalizeLatinToken(words[i + 1] ?? ''))) {
+        out.push(latinToken(word + 'din'))
+        i++
+        continue
+      }
+      if (i + 2 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[i + 1] ?? '')) && LATIN_DIN.has(normalizeLatinToken(words[i + 2] ?? ''))) {
+        out.push(latinToken(word + 'din'))
+        i += 2
+        continue
+      }
+      const unglued = withoutGluedArticle(word)
+      if (unglued !== word) articled[out.length] = true
+      out.push(latinToken(unglued))
     }
   }
   return out
+}
+
+/** Whether an Arabic word is الدين, the second half of Nur al-Din and its like. */
+function isArabicDin(word: string): boolean {
+  return isArabicScript(word) && normalizeArabic(word) === 'الدين'
 }
 
 /**
@@ -347,12 +540,12 @@ function cached(cache: Map<string, NameToken>, word: string, make: () => NameTok
 }
 
 function arabicToken(word: string): NameToken {
-  return cached(arabicTokens, word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word), roman: romanizeArabic(word) }))
+  return cached(arabicTokens, word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word), roman: romanizeArabic(word), vowels: arabicVowelGaps(word) }))
 }
 
 function latinToken(word: string): NameToken {
   return cached(latinTokens, word, () => {
     const compare = normalizeLatinToken(word)
-    return { script: 'latin', compare, skeleton: latinSkeleton(word), roman: compare }
+    return { script: 'latin', compare, skeleton: latinSkeleton(word), roman: compare, vowels: latinVowelGaps(compare) }
   })
 }

@@ -36,8 +36,8 @@ export function columnsOf(p: PreparedRecords): PreparedColumns {
   return {
     n: p.n, list: p.list, sex: p.sex, age: p.age, dateLo: p.dateLo, dateHi: p.dateHi, monthLo: p.monthLo,
     monthHi: p.monthHi, locality: p.locality, admin: p.admin, country: p.country, lat: p.lat, lon: p.lon,
-    tokenStart: p.tokenStart, tokenIds: p.tokenIds, nameKey: p.nameKey, tokenCompare: p.tokenCompare,
-    tokenSkeleton: p.tokenSkeleton, tokenRoman: p.tokenRoman, tokenScript: p.tokenScript, tokenSkeletonId: p.tokenSkeletonId,
+    tokenStart: p.tokenStart, tokenIds: p.tokenIds, nameKey: p.nameKey, givenAt: p.givenAt, tokenCompare: p.tokenCompare,
+    tokenSkeleton: p.tokenSkeleton, tokenRoman: p.tokenRoman, tokenScript: p.tokenScript, tokenSkeletonId: p.tokenSkeletonId, tokenVowels: p.tokenVowels,
     tokenBlockId: p.tokenBlockId,
   }
 }

@@ -2,7 +2,7 @@
 // record's position. Names become integer token ids into a dictionary of distinct normalised
 // tokens, so the hot loops compare integers and look strings up only for the rare new pair.
 import { parseEdtf, TallyError } from '../domain/index.js'
-import { isArabicScript, normalizeDigits, tokenizeName, type NameToken } from './normalize.js'
+import { isArabicScript, normalizeDigits, splitName, tokenizeName, type NameToken } from './normalize.js'
 import type { LinkageRecord } from './types.js'
 
 /** A day number: days since 1970-01-01 (UTC). */
@@ -41,6 +41,11 @@ export interface PreparedColumns {
    * candidate pair); -1 when there is no name.
    */
   readonly nameKey: Float64Array
+  /**
+   * Per record: position of the given name among its tokens (splitName), -1 when the name does
+   * not show which word it is. Comparison pairs given name with given name.
+   */
+  readonly givenAt: Int8Array
   /** Per token id: compare form, skeleton, script (0 latin, 1 arabic), skeleton id. */
   readonly tokenCompare: readonly string[]
   readonly tokenSkeleton: readonly string[]
@@ -48,6 +53,8 @@ export interface PreparedColumns {
   readonly tokenRoman: readonly string[]
   readonly tokenScript: Uint8Array
   readonly tokenSkeletonId: Int32Array
+  /** Per token id: the vowels written between its consonants (NameToken.vowels, vowelsAgree). */
+  readonly tokenVowels: Int32Array
   /**
    * Per token id: id of its skeleton without the initial-vowel mark, for blocking only (Brahim and
    * Ibrahim must meet in a block; the comparison then weighs the difference).
@@ -193,6 +200,8 @@ const MAX_PLACE_SPREAD_KM = 5
  */
 function imputeCoordinates(c: {
   readonly n: number
+  /** Positions in recordIdOrder: the sums are taken in it, so they do not depend on row order. */
+  readonly order: Int32Array
   readonly locality: Int32Array
   readonly country: Int32Array
   readonly lat: Float64Array
@@ -218,7 +227,8 @@ function imputeCoordinates(c: {
   const sumLon = new Float64Array(places)
   const sumLat2 = new Float64Array(places)
   const sumLon2 = new Float64Array(places)
-  for (let i = 0; i < c.n; i++) {
+  for (let q = 0; q < c.n; q++) {
+    const i = c.order[q] as number
     const p = placeOf[i] as number
     const la = c.lat[i] as number
     const lo = c.lon[i] as number
@@ -305,7 +315,7 @@ function skeletonMultisetHash(tokenIds: Int32Array, from: number, to: number, sk
 /** The name columns of prepared records: each record's tokens, their dictionary, name keys. */
 export type PreparedNames = Pick<
   PreparedRecords,
-  'tokenStart' | 'tokenIds' | 'nameKey' | 'tokenCompare' | 'tokenSkeleton' | 'tokenRoman' | 'tokenScript' | 'tokenSkeletonId' | 'tokenBlockId' | 'skeletonCount'
+  'tokenStart' | 'tokenIds' | 'nameKey' | 'givenAt' | 'tokenCompare' | 'tokenSkeleton' | 'tokenRoman' | 'tokenScript' | 'tokenSkeletonId' | 'tokenVowels' | 'tokenBlockId' | 'skeletonCount'
 > & {
   /** The first (at most WARNING_LIMIT) records whose name has no letters, ascending. */
   readonly letterless: Int32Array
@@ -315,9 +325,10 @@ export type PreparedNames = Pick<
 const WARNING_LIMIT = 100
 
 /**
- * Each record's name as one text: full_name, or given and family name.
+ * Each record's name as one text: full_name, or family and given name written "family, given"
+ * so that splitName knows which word is the given name (a family name alone ends in a comma).
  *
- * @example nameTexts([{ record_id: '1', list: 'A', given_name: 'Ali', family_name: 'Hassan' }]) // ['Ali Hassan']
+ * @example nameTexts([{ record_id: '1', list: 'A', given_name: 'Ali', family_name: 'Hassan' }]) // ['Hassan, Ali']
  */
 export function nameTexts(records: readonly LinkageRecord[]): string[] {
   return records.map(nameText)
@@ -325,7 +336,11 @@ export function nameTexts(records: readonly LinkageRecord[]): string[] {
 
 function nameText(r: LinkageRecord): string {
   const full = text(r.full_name)
-  return full !== '' ? full : `${text(r.given_name)} ${text(r.family_name)}`.trim()
+  if (full !== '') return full
+  const given = text(r.given_name)
+  const family = text(r.family_name)
+  if (family === '') return given
+  return `${family}, ${given}`.trimEnd()
 }
 
 /**
@@ -344,11 +359,13 @@ export function prepareNames(names: readonly string[]): PreparedNames {
   const tokenRoman: string[] = []
   const tokenScriptList: number[] = []
   const tokenSkeletonIdList: number[] = []
+  const tokenVowelsList: number[] = []
   const tokenBlockIdList: number[] = []
   const tokenStart = new Int32Array(n + 1)
   let tokenIds = new Int32Array(Math.max(16, n * 3))
   let tokenCount = 0
   const nameKey = new Float64Array(n).fill(-1)
+  const givenAt = new Int8Array(n).fill(-1)
   const letterless: number[] = []
   // Names repeat across records: each distinct text is tokenised once, and each distinct token
   // object (tokenizeName returns shared objects) gets its id once. The name cache maps a name's
@@ -369,6 +386,7 @@ export function prepareNames(names: readonly string[]): PreparedNames {
       tokenRoman.push(t.roman)
       tokenScriptList.push(t.script === 'arabic' ? 1 : 0)
       tokenSkeletonIdList.push(skeletons.id(t.skeleton))
+      tokenVowelsList.push(t.vowels)
       tokenBlockIdList.push(blockSkeletons.id(t.skeleton.replace('_', '')))
     }
     idOfToken.set(t, id)
@@ -389,8 +407,11 @@ export function prepareNames(names: readonly string[]): PreparedNames {
       tokenIds.copyWithin(tokenCount, from, to)
       tokenCount += to - from
       nameKey[i] = nameKey[seen] as number
+      givenAt[i] = givenAt[seen] as number
     } else {
-      const tokens = tokenizeName(name).slice(0, MAX_TOKENS)
+      const parts = splitName(name)
+      const tokens = parts.tokens.slice(0, MAX_TOKENS)
+      givenAt[i] = parts.given < MAX_TOKENS ? parts.given : -1
       for (const t of tokens) tokenIds[tokenCount++] = tokenId(t)
       nameKey[i] = tokens.length > 0 ? skeletonMultisetHash(tokenIds, tokenStart[i] as number, tokenCount, tokenSkeletonIdList) : -1
       nameCache.set(name, i)
@@ -404,11 +425,13 @@ export function prepareNames(names: readonly string[]): PreparedNames {
     tokenStart,
     tokenIds: tokenIds.slice(0, tokenCount),
     nameKey,
+    givenAt,
     tokenCompare,
     tokenSkeleton,
     tokenRoman,
     tokenScript: Uint8Array.from(tokenScriptList),
     tokenSkeletonId: Int32Array.from(tokenSkeletonIdList),
+    tokenVowels: Int32Array.from(tokenVowelsList),
     tokenBlockId: Int32Array.from(tokenBlockIdList),
     skeletonCount: skeletons.ids.size,
     letterless: Int32Array.from(letterless),
@@ -510,7 +533,58 @@ export function prepareFields(records: readonly LinkageRecord[]): PreparedFields
       lon[i] = r.longitude
     }
   }
-  return { list, sex, age, dateLo, dateHi, monthLo, monthHi, locality, admin, country, lat, lon, recordIds, listNames: [...lists.ids.keys()], placeCount: places.ids.size, badDates }
+  // Lists numbered by name, not by where they first appear: a list's number decides which side of
+  // the one-to-one assignment its records are on, and results must not depend on row order.
+  const listNames = [...lists.ids.keys()].sort()
+  const renumber = new Uint16Array(listNames.length)
+  listNames.forEach((name, k) => (renumber[lists.ids.get(name) as number] = k))
+  for (let i = 0; i < n; i++) list[i] = renumber[list[i] as number] as number
+  return { list, sex, age, dateLo, dateHi, monthLo, monthHi, locality, admin, country, lat, lon, recordIds, listNames, placeCount: places.ids.size, badDates }
+}
+
+/**
+ * Record positions ordered by a 64-bit hash of their record ids: an order that depends on the
+ * records, not on the order they came in (ids are unique). Linkage starts from it wherever an
+ * order is needed, so that the same records give the same results in any order.
+ *
+ * @example recordIdOrder(['b', 'a']) // the same two positions for ['a', 'b'], swapped
+ */
+export function recordIdOrder(recordIds: readonly string[]): Int32Array {
+  const n = recordIds.length
+  // Four 16-bit digits of the hash, least significant first, sorted by stable counting passes.
+  const digits = [new Uint16Array(n), new Uint16Array(n), new Uint16Array(n), new Uint16Array(n)] as const
+  for (let i = 0; i < n; i++) {
+    const id = recordIds[i] as string
+    let h1 = 0x811c9dc5
+    let h2 = 0x9e3779b9
+    for (let c = 0; c < id.length; c++) {
+      const code = id.charCodeAt(c)
+      h1 = Math.imul(h1 ^ code, 0x01000193)
+      h2 = Math.imul(h2 ^ code, 0x85ebca6b) ^ (h2 >>> 13)
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x7feb352d)
+    h2 = Math.imul(h2 ^ (h2 >>> 15), 0x846ca68b)
+    digits[0][i] = h2 & 0xffff
+    digits[1][i] = h2 >>> 16
+    digits[2][i] = h1 & 0xffff
+    digits[3][i] = h1 >>> 16
+  }
+  let order = Int32Array.from({ length: n }, (_, i) => i)
+  let next = new Int32Array(n)
+  const start = new Int32Array(65_537)
+  for (const digit of digits) {
+    start.fill(0)
+    for (let i = 0; i < n; i++) start[(digit[i] as number) + 1] = (start[(digit[i] as number) + 1] as number) + 1
+    for (let d = 0; d < 65_536; d++) start[d + 1] = (start[d + 1] as number) + (start[d] as number)
+    for (let q = 0; q < n; q++) {
+      const i = order[q] as number
+      const d = digit[i] as number
+      next[start[d] as number] = i
+      start[d] = (start[d] as number) + 1
+    }
+    ;[order, next] = [next, order]
+  }
+  return order
 }
 
 /**
@@ -522,7 +596,7 @@ export function prepareFields(records: readonly LinkageRecord[]): PreparedFields
 export function assemblePrepared(records: readonly LinkageRecord[], names: PreparedNames, fields: PreparedFields): PreparedRecords {
   const n = records.length
   const { locality, country, lat, lon } = fields
-  imputeCoordinates({ n, locality, country, lat, lon })
+  imputeCoordinates({ n, order: recordIdOrder(fields.recordIds), locality, country, lat, lon })
   const { tokenStart, tokenIds, tokenSkeletonId } = names
 
   // How common each record's name is, from its tokens: the share of records holding each token
@@ -587,11 +661,13 @@ export function assemblePrepared(records: readonly LinkageRecord[], names: Prepa
     tokenStart,
     tokenIds,
     nameKey: names.nameKey,
+    givenAt: names.givenAt,
     tokenCompare: names.tokenCompare,
     tokenSkeleton: names.tokenSkeleton,
     tokenRoman: names.tokenRoman,
     tokenScript: names.tokenScript,
     tokenSkeletonId,
+    tokenVowels: names.tokenVowels,
     tokenBlockId: names.tokenBlockId,
     nameLogFrequency,
     skeletonCount: names.skeletonCount,

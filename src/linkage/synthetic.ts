@@ -6,7 +6,10 @@
 //  - "fr":  French transliteration, half of names written FAMILY first, ages "environ 20";
 //  - "mix": given/family columns in either script, much missing.
 // Every list has typos, missing fields, age and date noise and a few internal duplicates; names
-// are drawn with Zipf-like frequencies, so common names collide as in real lists.
+// are drawn with Zipf-like frequencies, so common names collide as in real lists. Deaths happen in
+// towns and in the villages around them, and some come in families: relatives killed together
+// share their family name, often their father's name, the day and the place, and must not be
+// taken for one person.
 import { FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, type PooledName } from './names.js'
 import type { LinkageRecord } from './types.js'
 import { lowerBound } from './growable.js'
@@ -55,6 +58,21 @@ const PLACES: readonly Place[] = [
   lon: Number(lon),
 }))
 
+/** Share of deaths in one of the villages around a town rather than in the town itself. */
+const VILLAGE_SHARE = 0.6
+/**
+ * Villages per town: 50 towns and their villages make about 1,450 places, as many as Syria's
+ * administrative units (14 provincial centres, 158 cities, 572 towns and 726 villages in the
+ * 2022 municipal count); lists name the town or village, not only the province.
+ */
+const VILLAGES_PER_TOWN = 28
+/** Villages lie within this many degrees (north and east) of their town: a district, ~20 km. */
+const VILLAGE_SPREAD = 0.2
+const VILLAGE_PREFIXES: readonly (readonly [string, string])[] = [
+  ['Kafr', 'Kfar'], ['Tell', 'Tall'], ['Deir', 'Dayr'], ['Ain', 'Ayn'], ['Beit', 'Bayt'],
+  ['Khirbet', 'Kherbet'], ['Maarat', 'Maaret'], ['Qasr', 'Kasr'], ['Umm', 'Oum'], ['Jabal', 'Djebel'],
+]
+
 // Family names: the shipped pool plus the patronymic and nisba families real lists are full of
 // (Abu Ali, al-Hassani, ...): about 500 common family names with Zipf frequencies, the most
 // common shared by thousands at a million records.
@@ -98,6 +116,49 @@ const RARE_FAMILIES: readonly PooledName[] = (() => {
 })()
 const RARE_SHARE = 0.4
 
+/**
+ * The villages of each town (same index as PLACES), named like real ones (Kafr Nabla, Tall
+ * Rifaat: a prefix and a three-consonant root) with an English and a French spelling. The same
+ * gazetteer for every seed: it is geography, not a draw.
+ */
+const VILLAGES: readonly (readonly Place[])[] = (() => {
+  const random = rng(1_470)
+  const cap = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1)
+  const consonant = (): readonly [string, string, string] => {
+    // Not ayn (no Latin letter of its own here), so every root has three written consonants.
+    return CONSONANTS[Math.floor(random() * (CONSONANTS.length - 1))] as readonly [string, string, string]
+  }
+  const taken = new Set<string>()
+  return PLACES.map((town) => {
+    const villages: Place[] = []
+    while (villages.length < VILLAGES_PER_TOWN) {
+      const [, e1, f1] = consonant()
+      const [, e2, f2] = consonant()
+      const [, e3, f3] = consonant()
+      const [prefixEn, prefixFr] = VILLAGE_PREFIXES[Math.floor(random() * VILLAGE_PREFIXES.length)] as readonly [string, string]
+      const en = `${prefixEn} ${cap(e1)}a${e2}${e3}a`
+      if (taken.has(en)) continue
+      taken.add(en)
+      villages.push({
+        names: [en, `${prefixFr} ${cap(f1)}a${f2}${f3}a`],
+        admin: town.admin,
+        country: town.country,
+        lat: town.lat + (random() - 0.5) * 2 * VILLAGE_SPREAD,
+        lon: town.lon + (random() - 0.5) * 2 * VILLAGE_SPREAD,
+      })
+    }
+    return villages
+  })
+})()
+
+/** Share of deaths that come with relatives killed in the same incident (a strike on a home). */
+const FAMILY_SHARE = 0.15
+/** Relatives killed together: 2 and more, each further one with this probability, at most 6. */
+const FAMILY_MORE = 0.5
+const FAMILY_MAX = 6
+/** A relative killed together is a sibling (same father) with this probability, else a cousin. */
+const SIBLING_SHARE = 0.7
+
 /** Zipf-like sampler over indices 0..n-1 with exponent s. */
 function zipf(n: number, s: number, random: () => number): () => number {
   const cum = new Float64Array(n)
@@ -139,6 +200,8 @@ export interface SyntheticLists {
   readonly records: LinkageRecord[]
   /** Person index per record. */
   readonly truth: Int32Array
+  /** Incident index per record: relatives killed together share one (different persons). */
+  readonly incident: Int32Array
   readonly persons: number
 }
 
@@ -196,20 +259,36 @@ export function generateSyntheticLists(size: number, seed = 1): SyntheticLists {
   }
   const arabic = (name: PooledName, typoRate: number): string => (random() < typoRate ? typo(name.arabic, true) : name.arabic)
 
-  const newPerson = (): Person => {
+  const newPerson = (family: PooledName, father: PooledName, day: number, place: Place): Person => {
     const sex: 1 | 2 = random() < 0.88 ? 1 : 2
     const given = sex === 1 ? (MALE_GIVEN_NAMES[maleName()] as PooledName) : (FEMALE_GIVEN_NAMES[femaleName()] as PooledName)
-    const peak = random() < 0.3
-    const day = peak ? (pick(peaks) + Math.floor(random() * 7) - 3) : DAY0 + Math.floor(random() * DAYS)
-    return {
-      sex,
-      given,
-      father: MALE_GIVEN_NAMES[maleName()] as PooledName,
-      family: random() < RARE_SHARE ? (RARE_FAMILIES[Math.floor(random() * RARE_FAMILIES.length)] as PooledName) : (FAMILIES[familyName()] as PooledName),
-      age: 14 + Math.floor(Math.pow(random(), 1.6) * 60),
-      day,
-      place: PLACES[placeOf()] as Place,
+    return { sex, given, father, family, age: 14 + Math.floor(Math.pow(random(), 1.6) * 60), day, place }
+  }
+  // The persons of one incident: one, or relatives killed together (same family name, day and
+  // place; siblings also share their father's name).
+  const newIncident = (): Person[] => {
+    const family = random() < RARE_SHARE ? (RARE_FAMILIES[Math.floor(random() * RARE_FAMILIES.length)] as PooledName) : (FAMILIES[familyName()] as PooledName)
+    const father = MALE_GIVEN_NAMES[maleName()] as PooledName
+    const day = random() < 0.3 ? (pick(peaks) + Math.floor(random() * 7) - 3) : DAY0 + Math.floor(random() * DAYS)
+    const town = placeOf()
+    const villages = VILLAGES[town] as readonly Place[]
+    const place = random() < VILLAGE_SHARE ? (villages[Math.floor(random() * villages.length)] as Place) : (PLACES[town] as Place)
+    let size = 1
+    if (random() < FAMILY_SHARE) {
+      size = 2
+      while (size < FAMILY_MAX && random() < FAMILY_MORE) size++
     }
+    const persons: Person[] = []
+    for (let k = 0; k < size; k++) {
+      const sibling = k === 0 || random() < SIBLING_SHARE
+      let person = newPerson(family, sibling ? father : (MALE_GIVEN_NAMES[maleName()] as PooledName), day, place)
+      // Parents do not give two of their children one name (cousins may share one).
+      for (let tries = 0; tries < 20 && persons.some((q) => q.father === person.father && q.given === person.given); tries++) {
+        person = newPerson(family, person.father, day, place)
+      }
+      persons.push(person)
+    }
+    return persons
   }
 
   const render = (p: Person, style: ListStyle, id: string): LinkageRecord => {
@@ -294,27 +373,34 @@ export function generateSyntheticLists(size: number, seed = 1): SyntheticLists {
   }
 
   const perList: { record: LinkageRecord; person: number }[][] = LISTS.map(() => [])
+  const incidentOf: number[] = []
   let total = 0
   let persons = 0
+  let incidents = 0
   const counters = LISTS.map(() => 0)
   while (total < size) {
-    const person = newPerson()
-    // Heterogeneous visibility: some deaths are seen by every list, some by few.
-    const visibility = random() < 0.2 ? 0.5 : random() < 0.8 ? 1 : 1.4
-    const index = persons++
-    for (let l = 0; l < LISTS.length && total < size; l++) {
-      const spec = LISTS[l] as ListSpec
-      if (random() >= Math.min(0.95, spec.coverage * visibility)) continue
-      const copies = random() < 0.02 ? 2 : 1
-      for (let c = 0; c < copies && total < size; c++) {
-        const id = `${spec.name}-${++(counters[l] as number)}`
-        ;(perList[l] as { record: LinkageRecord; person: number }[]).push({ record: render(person, spec.name, id), person: index })
-        total++
+    const incident = incidents++
+    for (const person of newIncident()) {
+      if (total >= size) break
+      // Heterogeneous visibility: some deaths are seen by every list, some by few.
+      const visibility = random() < 0.2 ? 0.5 : random() < 0.8 ? 1 : 1.4
+      const index = persons++
+      incidentOf.push(incident)
+      for (let l = 0; l < LISTS.length && total < size; l++) {
+        const spec = LISTS[l] as ListSpec
+        if (random() >= Math.min(0.95, spec.coverage * visibility)) continue
+        const copies = random() < 0.02 ? 2 : 1
+        for (let c = 0; c < copies && total < size; c++) {
+          const id = `${spec.name}-${++(counters[l] as number)}`
+          ;(perList[l] as { record: LinkageRecord; person: number }[]).push({ record: render(person, spec.name, id), person: index })
+          total++
+        }
       }
     }
   }
   const records: LinkageRecord[] = []
   const truth = new Int32Array(size)
+  const incident = new Int32Array(size)
   for (const rows of perList) {
     // Lists are not in person order.
     for (let i = rows.length - 1; i > 0; i--) {
@@ -325,10 +411,11 @@ export function generateSyntheticLists(size: number, seed = 1): SyntheticLists {
     }
     for (const row of rows) {
       truth[records.length] = row.person
+      incident[records.length] = incidentOf[row.person] as number
       records.push(row.record)
     }
   }
-  return { records, truth, persons }
+  return { records, truth, incident, persons }
 }
 
 /** Pairwise precision, recall and F1 of a clustering against the truth. */
@@ -339,6 +426,42 @@ export interface PairwiseScores {
   readonly precision: number
   readonly recall: number
   readonly f1: number
+}
+
+/** Records of distinct persons counted together, as pairs, by what the persons have in common. */
+export interface WrongPairs {
+  /** Pairs of records in one cluster that are of different persons. */
+  readonly wrong: number
+  /** Of those, pairs of relatives killed in the same incident (the family counted as fewer dead). */
+  readonly relatives: number
+}
+
+/**
+ * Wrongly linked pairs, and how many of them join relatives killed together: the error that makes
+ * a family's dead look fewer than they were.
+ *
+ * @example wrongPairs(result.clusterOf, lists.truth, lists.incident).relatives
+ */
+export function wrongPairs(clusterOf: Int32Array, truth: Int32Array, incident: Int32Array): WrongPairs {
+  const byClusterPerson = new Map<number, number>()
+  const byClusterIncident = new Map<number, number>()
+  const byCluster = new Map<number, number>()
+  const count = (m: Map<number, number>, key: number): void => {
+    m.set(key, (m.get(key) ?? 0) + 1)
+  }
+  for (let i = 0; i < clusterOf.length; i++) {
+    const c = clusterOf[i] as number
+    count(byCluster, c)
+    count(byClusterPerson, c * 4_194_304 + (truth[i] as number))
+    count(byClusterIncident, c * 4_194_304 + (incident[i] as number))
+  }
+  const pairsIn = (m: Map<number, number>): number => {
+    let s = 0
+    for (const k of m.values()) s += (k * (k - 1)) / 2
+    return s
+  }
+  const same = pairsIn(byClusterPerson)
+  return { wrong: pairsIn(byCluster) - same, relatives: pairsIn(byClusterIncident) - same }
 }
 
 /**
