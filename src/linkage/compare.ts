@@ -87,7 +87,7 @@ export class CompareContext {
    */
   private readonly commonRank: Int16Array
   private readonly common: Float64Array
-  /** Per token: 1 when held by at least ESTABLISHED_SHARE of the records (and 3): a name, not a slip. */
+  /** Per token: 1 when written at least ESTABLISHED_SHARE × n times (and 3): a name, not a slip. */
   private readonly established: Uint8Array
   constructor(readonly data: PreparedColumns) {
     const held = new Int32Array(data.tokenCompare.length)
@@ -178,7 +178,7 @@ export class CompareContext {
     return s
   }
 
-  /** The similarity of tokens lo < hi, computed (tokenSimilarity keeps it). */
+  /** The similarity of tokens x and y, computed (tokenSimilarity keeps it). */
   private similarityOf(x: number, y: number): number {
     const d = this.data
     let s: number
@@ -298,14 +298,20 @@ export class CompareContext {
     // A name written family first with nothing to show it (Haddad Ahmed, Abu Ayub Firas: no
     // comma, capitals or article) has its family name taken for the given name: when each given
     // name is another word of the other name, the order is what differs, and the names are
-    // compared as sets. Not when each given name is the word after the other's (Ahmad Mohammed
-    // Haddad and Mohammed Ahmad Haddad: a man and his father).
+    // compared as sets. Not when, in two names of three words or more, each given name is the
+    // word after the other's (Ahmad Mohammed Haddad and Mohammed Ahmad Haddad: a man and his
+    // father); in two words that is what a swap looks like.
     if (gi >= 0 && gj >= 0) {
       const x = d.tokenIds[ai + gi] as number
       const y = d.tokenIds[bi + gj] as number
       if (!this.sameToken(x, y) && this.holdsElsewhere(x, bi, be, bi + gj) && this.holdsElsewhere(y, ai, ae, ai + gi)) {
         const fathers =
-          bi + gj + 1 < be && ai + gi + 1 < ae && this.sameToken(x, d.tokenIds[bi + gj + 1] as number) && this.sameToken(y, d.tokenIds[ai + gi + 1] as number)
+          ae - ai >= 3 &&
+          be - bi >= 3 &&
+          bi + gj + 1 < be &&
+          ai + gi + 1 < ae &&
+          this.sameToken(x, d.tokenIds[bi + gj + 1] as number) &&
+          this.sameToken(y, d.tokenIds[ai + gi + 1] as number)
         if (!fathers) {
           gi = -1
           gj = -1
@@ -317,22 +323,20 @@ export class CompareContext {
     // (a collision of "Ali" with "Ali Hassan" must not pass as exact). Brothers Ahmad Mohammed
     // and Mohammed Ahmad have one multiset: the given names must agree as well.
     if (d.nameKey[i] === d.nameKey[j] && ae - ai === be - bi && (!givens || this.sameToken(d.tokenIds[ai + gi] as number, d.tokenIds[bi + gj] as number))) {
-      // Same skeleton multiset: exact, since transliteration varies the vowels (Mohamed, Muhammad)
-      // but not the consonants. Arabic script writes the long vowels, so two Arabic spellings
-      // must agree letter for letter (حسن is not حسين).
+      // Same skeleton multiset: exact when the words pair off one to one as the same name
+      // (sameToken: transliteration varies the vowels, Mohamed, Muhammad, but not the consonants;
+      // two Arabic spellings must agree letter for letter, حسن is not حسين).
+      let used = 0
       let allSame = true
-      for (let k = 0; k < ae - ai; k++) {
+      for (let k = 0; k < ae - ai && allSame; k++) {
         const x = d.tokenIds[ai + k] as number
-        let found = false
-        for (let l = bi; l < be; l++) {
-          if (this.sameToken(x, d.tokenIds[l] as number)) {
-            found = true
+        allSame = false
+        for (let l = 0; l < be - bi; l++) {
+          if ((used & (1 << l)) === 0 && this.sameToken(x, d.tokenIds[bi + l] as number)) {
+            used |= 1 << l
+            allSame = true
             break
           }
-        }
-        if (!found) {
-          allSame = false
-          break
         }
       }
       if (allSame) return 1

@@ -1,6 +1,6 @@
 // An append-only typed array that doubles its buffer: the one growable list of the linkage hot
 // loops (blocking keys, candidate codes, the pairs scoring hands to the assignment), so millions
-// of values are never boxed.
+// of values are never boxed; and the searches and sorts over typed arrays those loops share.
 
 type TypedArray = Int32Array | Float64Array | Uint8Array
 
@@ -64,4 +64,27 @@ export function sortedUnique(list: GrowableArray<Float64Array>): Float64Array<Ar
   for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
   // A view, not a copy (a copy is one more large allocation; few codes repeat).
   return view.subarray(0, w) as Float64Array<ArrayBuffer>
+}
+
+/**
+ * `items` (indices) sorted by key[item], an integer in [0, keys), keeping the order of items with
+ * equal keys: a counting sort, linear in items and keys.
+ *
+ * @example stableCountingSort(Int32Array.of(0, 1, 2), Int32Array.of(1, 0, 1), 2) // [1, 0, 2]
+ */
+export function stableCountingSort(items: Int32Array, key: Int32Array | Uint16Array, keys: number): Int32Array {
+  const start = new Int32Array(keys + 1)
+  for (let q = 0; q < items.length; q++) {
+    const k = (key[items[q] as number] as number) + 1
+    start[k] = (start[k] as number) + 1
+  }
+  for (let k = 0; k < keys; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number)
+  const out = new Int32Array(items.length)
+  for (let q = 0; q < items.length; q++) {
+    const item = items[q] as number
+    const k = key[item] as number
+    out[start[k] as number] = item
+    start[k] = (start[k] as number) + 1
+  }
+  return out
 }

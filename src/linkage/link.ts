@@ -154,6 +154,11 @@ const ASSIGN_MIN_POSTERIOR = 1e-4
  */
 const NOT_A_LIST_DUPLICATE = 4
 
+/** Whether records i and j, of name level `nameLevel`, are of one list but not one death (NOT_A_LIST_DUPLICATE). */
+function notAListDuplicate(list: Uint16Array, i: number, j: number, nameLevel: number): boolean {
+  return nameLevel >= NOT_A_LIST_DUPLICATE && list[i] === list[j]
+}
+
 /** Same-list pairs below this posterior are not treated as possible duplicates by the assignment
  * (the assignment ignores duplicate probabilities under 0.01 in any case). */
 const DUPLICATE_MIN_POSTERIOR = 0.01
@@ -725,7 +730,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     const k = pairIndex(b, rowStart, i, j)
     if (k >= 0) return probability[k] as number
     ctx.compare(i, j, scratch, 0)
-    if (list[i] === list[j] && (scratch[0] as number) >= NOT_A_LIST_DUPLICATE) return 0
+    if (notAListDuplicate(list, i, j, scratch[0] as number)) return 0
     const weight = scorer.weight(i, j, scratch, 0)
     // A pair across lists that was not compared gets the one-to-one prior (no competition
     // known), so that it is weighed like the assigned pairs it is averaged with.
@@ -881,7 +886,7 @@ function scorePairs(
       nextDecided = ++d < decidedAt.length ? (decidedAt[d] as number) : -1
     } else {
       p = classPosterior[cls] as number
-      if (cls < PATTERN_COUNT && (NAME_LEVEL_OF_PATTERN[cls] as number) >= NOT_A_LIST_DUPLICATE && list[i] === list[b[k] as number]) p = 0
+      if (cls < PATTERN_COUNT && notAListDuplicate(list, i, b[k] as number, NAME_LEVEL_OF_PATTERN[cls] as number)) p = 0
     }
     probability[k] = p
     if (oneToOne && p >= gate) {

@@ -26,7 +26,7 @@ export interface NameToken {
    */
   readonly roman: string
   /**
-   * The vowels written between consecutive consonants of the skeleton (vowelGaps): what tells
+   * The vowels written between consecutive consonants of the skeleton (consonantFrame): what tells
    * Mahmoud (محمود, vowel-less between h and m, a long u before d) from Mohammed (محمد), whose
    * skeletons are one (mhmd).
    */
@@ -177,7 +177,7 @@ function normalizeLatinUncached(token: string): string {
   return s
 }
 
-// One letter per consonant sound; the vowels (and the glides w, y) are left for latinUnits.
+// One letter per consonant sound; the vowels (and the glides w, y) are read by latinFrame.
 const LATIN_SKELETON_DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/sh/g, 'S'],
   [/kh/g, 'x'],
@@ -188,30 +188,6 @@ const LATIN_SKELETON_DIGRAPHS: ReadonlyArray<readonly [RegExp, string]> = [
   [/g/g, 'j'],
   [/G/g, 'g'],
 ]
-const LATIN_VOWELS = /[aeiouyw]/g
-
-function finishSkeleton(raw: string, initialVowel: boolean): string {
-  let s = raw.replace(/(.)\1+/g, '$1')
-  // Final h is taa marbuta or a silent h in one script and absent in the other (Fatima/فاطمة).
-  if (s.length > 1 && s.endsWith('h')) s = s.slice(0, -1)
-  // 'Abd' compounds: the article's l is written (Abdelmajid, عبد المجيد) or assimilated
-  // (Abderrahmane); dropping it makes all forms meet. Abdullah keeps its l (it is Allah's).
-  if (initialVowel && s.startsWith('bdl') && s.length >= 5) s = 'bd' + s.slice(3)
-  return (initialVowel ? '_' : '') + s
-}
-
-/**
- * The cross-script consonant skeleton of a Latin token (already normalised or raw).
- *
- * @example latinSkeleton('Mohammed') // 'mhmd'
- * @example latinSkeleton('Abdelkader') // '_bdkdr'
- */
-export function latinSkeleton(token: string): string {
-  const s = normalizeLatinToken(token)
-  let k = s
-  for (const [pattern, replacement] of LATIN_SKELETON_DIGRAPHS) k = k.replace(pattern, replacement)
-  return finishSkeleton(k.replace(LATIN_VOWELS, ''), /^[aeiou]/.test(s))
-}
 
 // Vowel classes of what is written between two consonants: a (fatha, alef), i (kasra, ya),
 // u (damma, waw); Latin e stands for a or i (Hamed, Hamid). GAP_EXISTS marks a gap of the word.
@@ -224,16 +200,22 @@ const ARABIC_LONG_VOWEL: Readonly<Record<string, number>> = { 'ا': VOWEL_A, 'ي
 /** Gaps kept (4 bits each in 32). */
 const MAX_GAPS = 8
 
+/** A word's consonant skeleton and the vowels written between its consonants (NameToken). */
+interface ConsonantFrame {
+  readonly skeleton: string
+  readonly vowels: number
+}
+
 /**
- * The vowels written in each gap between consecutive skeleton consonants, 4 bits per gap (the
- * vowel classes, and GAP_EXISTS), gap k at bits 4k. `units` are a word's consonants (one skeleton
- * letter each) and vowel classes in order; they are shaped as finishSkeleton shapes the skeleton
- * (doubled consonants one, a final h dropped, the l of Abd al- dropped), so that gap k of two
- * tokens of one skeleton lies between the same two consonants.
- *
- * @example vowelGaps(['m', 1, 'h', 'm', 4, 'd'], false) // Mahmud: gaps a, none, u
+ * The skeleton and vowel gaps of a word from its letters in order: `units` are consonants (one
+ * skeleton letter each) and vowel classes. Doubled consonants are one (also across a vowel:
+ * Mamoun), a final h is dropped (taa marbuta or a silent h in one script and absent in the other,
+ * Fatima/فاطمة), and so is the l of an Abd compound's article (written in Abdelmajid, عبد المجيد,
+ * assimilated in Abderrahmane; Abdullah keeps its l, Allah's). Gap k, at bits 4k, holds the vowel
+ * classes written between consonants k and k + 1, so that gap k of two words of one skeleton
+ * lies between the same two consonants.
  */
-export function vowelGaps(units: readonly (string | number)[], initialVowel: boolean): number {
+function consonantFrame(units: readonly (string | number)[], initialVowel: boolean): ConsonantFrame {
   const consonants: string[] = []
   const gaps: number[] = []
   for (const u of units) {
@@ -254,20 +236,22 @@ export function vowelGaps(units: readonly (string | number)[], initialVowel: boo
     consonants.splice(2, 1)
     gaps.splice(2, 1)
   }
-  let packed = 0
-  for (let k = 0; k + 1 < consonants.length && k < MAX_GAPS; k++) packed |= ((gaps[k] as number) | GAP_EXISTS) << (4 * k)
-  return packed
+  let vowels = 0
+  for (let k = 0; k + 1 < consonants.length && k < MAX_GAPS; k++) vowels |= ((gaps[k] as number) | GAP_EXISTS) << (4 * k)
+  return { skeleton: (initialVowel ? '_' : '') + consonants.join(''), vowels }
 }
 
-function latinVowelGaps(compare: string): number {
+/** The frame of a Latin token's normalised spelling. */
+function latinFrame(compare: string): ConsonantFrame {
   let k = compare
   for (const [pattern, replacement] of LATIN_SKELETON_DIGRAPHS) k = k.replace(pattern, replacement)
   const units: (string | number)[] = []
   for (const ch of k) units.push(LATIN_VOWEL_CLASS[ch] ?? ch)
-  return vowelGaps(units, /^[aeiou]/.test(compare))
+  return consonantFrame(units, /^[aeiou]/.test(compare))
 }
 
-function arabicVowelGaps(word: string): number {
+/** The frame of an Arabic-script token. */
+function arabicFrame(word: string): ConsonantFrame {
   // The alef of an article inside a compound (عبدالله, ابوعبدالرحمن) is not a long vowel.
   const s = normalizeArabic(word).replace(/\s+/g, '').replace(/^((?:ابو)?عبد|ابو)ال/, '$1ل')
   const units: (string | number)[] = []
@@ -277,13 +261,34 @@ function arabicVowelGaps(word: string): number {
     else if (ARABIC_LONG_VOWEL[ch] !== undefined) units.push(ARABIC_LONG_VOWEL[ch])
   }
   const first = s[0] ?? ''
-  return vowelGaps(units, first === 'ا' || first === 'ع' || first === 'ء')
+  return consonantFrame(units, first === 'ا' || first === 'ع' || first === 'ء')
+}
+
+/**
+ * The cross-script consonant skeleton of a Latin token (already normalised or raw).
+ *
+ * @example latinSkeleton('Mohammed') // 'mhmd'
+ * @example latinSkeleton('Abdelkader') // '_bdkdr'
+ */
+export function latinSkeleton(token: string): string {
+  return latinFrame(normalizeLatinToken(token)).skeleton
+}
+
+/**
+ * The cross-script consonant skeleton of an Arabic-script token.
+ *
+ * @example arabicSkeleton('محمد') // 'mhmd'
+ * @example arabicSkeleton('عبد القادر') === latinSkeleton('Abdelkader') // true
+ */
+export function arabicSkeleton(token: string): string {
+  return arabicFrame(token).skeleton
 }
 
 /**
  * Whether two tokens of one skeleton can be one name by the vowels they write (NameToken.vowels).
- * Two Latin spellings must leave the same gaps without a vowel, the first apart (Mhamed is
- * Mohamed, Mahmud is not: m-a-h-m against m-o-h-a-m). Across scripts, a long vowel the Arabic
+ * Two Latin spellings may differ in one gap, by a vowel written or not (Fahd, Fahad; the first
+ * gap is free: Mhamed, Mohamed) or by its kind (Yusuf, Yousef), not in two (Mahmud against
+ * Mohamed: no vowel between h and m, and u against e before d). Across scripts, a long vowel the Arabic
  * writes must be heard in the Latin (محمود: u before d, so not Mohamed). Arabic short vowels are
  * not written, so محمد against Mahmoud cannot be told apart this way. Two Arabic spellings must
  * write the same long vowels (محمد is not محمود).
@@ -318,20 +323,6 @@ export function vowelsAgree(x: number, xArabic: boolean, y: number, yArabic: boo
   return true
 }
 
-/**
- * The cross-script consonant skeleton of an Arabic-script token.
- *
- * @example arabicSkeleton('محمد') // 'mhmd'
- * @example arabicSkeleton('عبد القادر') === latinSkeleton('Abdelkader') // true
- */
-export function arabicSkeleton(token: string): string {
-  const s = normalizeArabic(token).replace(/\s+/g, '')
-  let k = ''
-  for (const ch of s) k += ARABIC_SKELETON[ch] ?? ''
-  const first = s[0] ?? ''
-  return finishSkeleton(k, first === 'ا' || first === 'ع' || first === 'ء')
-}
-
 const LATIN_ARTICLES = new Set(['al', 'el', 'il', 'ul', 'ol', 'as', 'es', 'ash', 'ech', 'esh', 'ach', 'ad', 'ed', 'ar', 'er', 'at', 'et', 'az', 'ez', 'an', 'en', 'ag', 'adh', 'ath', 'ez'])
 const LATIN_SON_OF = new Set(['bin', 'ben', 'ibn', 'bint', 'ould', 'walad', 'ibnu'])
 const LATIN_ABD = new Set(['abd', 'abdel', 'abdul', 'abdal', 'abdol', 'abdoul', 'abdu', 'abdou', 'abde', 'abdi', 'abdil'])
@@ -339,6 +330,8 @@ const LATIN_ABU = new Set(['abu', 'abou', 'abo'])
 const ARABIC_SON_OF = new Set(['بن', 'ابن', 'بنت', 'ال', 'ولد'])
 /** "ad-Din" written as one word after its name (Nour Eddine, Salah Uddin), normalised. */
 const LATIN_GLUED_DIN = new Set(['eddin', 'eddine', 'uddin', 'uddine', 'addin', 'addine', 'aldin', 'eldin', 'iddin'].map((w) => normalizeLatinToken(w)))
+/** "al-Din" at the end of a word, after at least three letters (Nuraldin, Salaheldine). */
+const LATIN_GLUED_ARTICLE_DIN = /(?<=\p{L}{3})[aeu]ld(?:in|een|ine)$/iu
 /** "Din" after an article (Nur al-Din, Salah ad-Din), normalised. */
 const LATIN_DIN = new Set(['din', 'deen', 'dine', 'dyn'].map((w) => normalizeLatinToken(w)))
 
@@ -388,16 +381,23 @@ export function splitName(text: string): NameParts {
   const comma = text.search(/[,،]/)
   const familyWords = comma >= 0 ? splitWords(text.slice(0, comma)).length : 0
   const hasLower = words.some((w) => /\p{Ll}/u.test(w))
-  const isCapitals = (w: string): boolean => hasLower && w.length >= 2 && /^\p{Lu}+$/u.test(w)
-  let first = -1
+  const isCapitals = (w: string): boolean => hasLower && w.length >= 2 && /^[\p{Lu}'’ʿ]+$/u.test(w) && /\p{Lu}/u.test(w)
+  // A word with an article is a family name (al-Hassan Mohammed) when the name does not end in
+  // one: a name that does (al-Abbas Mohammed al-Hassan) may begin with a given name that takes
+  // the article (al-Abbas, al-Walid, الحسن).
+  const familyFirst = articled[tokens.length - 1] !== true
+  let firstCandidate = -1
+  let articledOnly = true
   for (let t = 0; t < tokens.length; t++) {
     const w = from[t] as number
     if (w < familyWords || isCapitals(words[w] as string)) continue
-    // A word with an article is a family name (al-Hassan Mohammed): given names take none.
-    if (articled[t] !== true) return { tokens, given: t }
-    if (first < 0) first = t
+    if (firstCandidate < 0) firstCandidate = t
+    if (articled[t] !== true) articledOnly = false
+    if (familyFirst && articled[t] !== true) return { tokens, given: t }
   }
-  return { tokens, given: first }
+  // A name that ends in an article-word starts with its given name; a name of such words only is
+  // a family name alone (al-Hassan) and shows no given name.
+  return { tokens, given: articledOnly ? -1 : firstCandidate }
 }
 
 /**
@@ -422,6 +422,9 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
         i += 2
       } else if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
         w = w + normalizeArabic(words[++i] ?? '')
+      } else if (w.length > 6 && w.endsWith('الدين')) {
+        // نورالدين: "al-Din" written into the word with its article.
+        w = w.slice(0, -5) + 'دين'
       } else if (i + 1 < words.length && isArabicDin(words[i + 1] ?? '')) {
         // Nur al-Din, Salah al-Din: one name, written in one word as often as in two
         // (Nureddin, Salaheddine).
@@ -437,7 +440,6 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
         article = true
         continue
       }
-      if (more && LATIN_SON_OF.has(lower)) continue
       if (LATIN_SON_OF.has(lower)) continue
       if (more && LATIN_ABD.has(lower)) {
         let j = i + 1
@@ -471,7 +473,8 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
       }
       const unglued = withoutGluedArticle(word)
       if (unglued !== word) articled[out.length] = true
-      out.push(latinToken(unglued))
+      // Nuraldin, Salaheldine: "ad-Din" written into the word with its article.
+      out.push(latinToken(unglued.replace(LATIN_GLUED_ARTICLE_DIN, 'din')))
     }
   }
   return out
@@ -540,12 +543,16 @@ function cached(cache: Map<string, NameToken>, word: string, make: () => NameTok
 }
 
 function arabicToken(word: string): NameToken {
-  return cached(arabicTokens, word, () => ({ script: 'arabic', compare: word, skeleton: arabicSkeleton(word), roman: romanizeArabic(word), vowels: arabicVowelGaps(word) }))
+  return cached(arabicTokens, word, () => {
+    const frame = arabicFrame(word)
+    return { script: 'arabic', compare: word, skeleton: frame.skeleton, roman: romanizeArabic(word), vowels: frame.vowels }
+  })
 }
 
 function latinToken(word: string): NameToken {
   return cached(latinTokens, word, () => {
     const compare = normalizeLatinToken(word)
-    return { script: 'latin', compare, skeleton: latinSkeleton(word), roman: compare, vowels: latinVowelGaps(compare) }
+    const frame = latinFrame(compare)
+    return { script: 'latin', compare, skeleton: frame.skeleton, roman: compare, vowels: frame.vowels }
   })
 }

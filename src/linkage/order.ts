@@ -5,6 +5,7 @@
 // (by month of death within it), works on the renumbered records, and gives every result back
 // in input order. Measured at a million records: comparison 34.5 → 27 s, blocking 17 → 13.5 s.
 import { NO_DATE, recordIdOrder, type PreparedRecords } from './prepare.js'
+import { stableCountingSort } from './growable.js'
 
 /** Month ranges wider than this are not used to order records within a name word. */
 const MAX_MONTH_RANGE = 1 << 14
@@ -70,23 +71,6 @@ export function localityOrder(p: PreparedRecords): Int32Array {
     order = stableCountingSort(order, month, hi - lo + 2)
   }
   return stableCountingSort(order, group, words + 1)
-}
-
-function stableCountingSort(items: Int32Array, key: Int32Array, keys: number): Int32Array {
-  const start = new Int32Array(keys + 1)
-  for (let q = 0; q < items.length; q++) {
-    const k = (key[items[q] as number] as number) + 1
-    start[k] = (start[k] as number) + 1
-  }
-  for (let k = 0; k < keys; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number)
-  const out = new Int32Array(items.length)
-  for (let q = 0; q < items.length; q++) {
-    const item = items[q] as number
-    const k = key[item] as number
-    out[start[k] as number] = item
-    start[k] = (start[k] as number) + 1
-  }
-  return out
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { CompareContext, distanceKm, FIELD_COUNT, SAMPLED, SET_ASIDE } from './compare.js'
-import { prepareRecords } from './prepare.js'
+import { nameTexts, prepareRecords, recordIdOrder } from './prepare.js'
 import { prepareRecordsInParallel } from './parallel.js'
 import { generateSyntheticLists } from './synthetic.js'
 import type { LinkageRecord } from './types.js'
@@ -143,4 +143,38 @@ test('preparation with the names on a worker thread gives the same columns', asy
     'record "odd-1": name "123" has no letters; treated as unknown',
   ])
   await assert.rejects(prepareRecordsInParallel([...records, { record_id: 'odd-1', list: 'en' }]), /"odd-1" is repeated/)
+})
+
+test('names in columns are written "family, given", so that the given name is known', () => {
+  const records: LinkageRecord[] = [
+    { record_id: '1', list: 'A', given_name: 'Ali', family_name: 'al-Hassan' },
+    { record_id: '2', list: 'A', given_name: 'Ali' },
+    { record_id: '3', list: 'A', family_name: 'al-Hassan' },
+    { record_id: '4', list: 'A', full_name: 'Ali Omar al-Hassan', given_name: 'Ali', family_name: 'al-Hassan' },
+  ]
+  assert.deepEqual(nameTexts(records), ['al-Hassan, Ali', 'Ali', 'al-Hassan,', 'Ali Omar al-Hassan'])
+  const p = prepareRecords(records)
+  const given = (i: number): string | undefined => {
+    const at = p.givenAt[i] as number
+    return at < 0 ? undefined : p.tokenCompare[p.tokenIds[(p.tokenStart[i] as number) + at] as number]
+  }
+  assert.deepEqual([given(0), given(1), given(2), given(3)], ['ali', 'ali', undefined, 'ali'])
+})
+
+test('lists are numbered by name and records ordered by id, whatever the order of the rows', () => {
+  const records: LinkageRecord[] = [
+    { record_id: 'x-2', list: 'zeta', full_name: 'Ali' },
+    { record_id: 'x-1', list: 'alpha', full_name: 'Omar' },
+    { record_id: 'x-3', list: 'mid', full_name: 'Said' },
+  ]
+  const p = prepareRecords(records)
+  assert.deepEqual(p.listNames, ['alpha', 'mid', 'zeta'])
+  assert.deepEqual(Array.from(p.list), [2, 0, 1])
+  // The same ids in another order: the same records in the same order.
+  const ids = records.map((r) => r.record_id)
+  const reversed = [...ids].reverse()
+  const a = Array.from(recordIdOrder(ids), (i) => ids[i])
+  const b = Array.from(recordIdOrder(reversed), (i) => reversed[i])
+  assert.deepEqual(a, b)
+  assert.deepEqual([...a].sort(), [...ids].sort())
 })

@@ -4,6 +4,7 @@
 import { parseEdtf, TallyError } from '../domain/index.js'
 import { isArabicScript, normalizeDigits, splitName, tokenizeName, type NameToken } from './normalize.js'
 import type { LinkageRecord } from './types.js'
+import { stableCountingSort } from './growable.js'
 
 /** A day number: days since 1970-01-01 (UTC). */
 export type DayNumber = number
@@ -569,21 +570,8 @@ export function recordIdOrder(recordIds: readonly string[]): Int32Array {
     digits[2][i] = h1 & 0xffff
     digits[3][i] = h1 >>> 16
   }
-  let order = Int32Array.from({ length: n }, (_, i) => i)
-  let next = new Int32Array(n)
-  const start = new Int32Array(65_537)
-  for (const digit of digits) {
-    start.fill(0)
-    for (let i = 0; i < n; i++) start[(digit[i] as number) + 1] = (start[(digit[i] as number) + 1] as number) + 1
-    for (let d = 0; d < 65_536; d++) start[d + 1] = (start[d + 1] as number) + (start[d] as number)
-    for (let q = 0; q < n; q++) {
-      const i = order[q] as number
-      const d = digit[i] as number
-      next[start[d] as number] = i
-      start[d] = (start[d] as number) + 1
-    }
-    ;[order, next] = [next, order]
-  }
+  let order: Int32Array = Int32Array.from({ length: n }, (_, i) => i)
+  for (const digit of digits) order = stableCountingSort(order, digit, 65_536)
   return order
 }
 

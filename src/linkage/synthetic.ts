@@ -443,25 +443,22 @@ export interface WrongPairs {
  * @example wrongPairs(result.clusterOf, lists.truth, lists.incident).relatives
  */
 export function wrongPairs(clusterOf: Int32Array, truth: Int32Array, incident: Int32Array): WrongPairs {
-  const byClusterPerson = new Map<number, number>()
-  const byClusterIncident = new Map<number, number>()
-  const byCluster = new Map<number, number>()
-  const count = (m: Map<number, number>, key: number): void => {
-    m.set(key, (m.get(key) ?? 0) + 1)
+  const linked = pairsWithin(clusterOf.length, (i) => clusterOf[i] as number)
+  const same = pairsWithin(clusterOf.length, (i) => (clusterOf[i] as number) * 4_194_304 + (truth[i] as number))
+  const sameIncident = pairsWithin(clusterOf.length, (i) => (clusterOf[i] as number) * 4_194_304 + (incident[i] as number))
+  return { wrong: linked - same, relatives: sameIncident - same }
+}
+
+/** Pairs of records with equal keys: Σ k(k−1)/2 over the groups of key(i), i < records. */
+function pairsWithin(records: number, key: (i: number) => number): number {
+  const counts = new Map<number, number>()
+  for (let i = 0; i < records; i++) {
+    const k = key(i)
+    counts.set(k, (counts.get(k) ?? 0) + 1)
   }
-  for (let i = 0; i < clusterOf.length; i++) {
-    const c = clusterOf[i] as number
-    count(byCluster, c)
-    count(byClusterPerson, c * 4_194_304 + (truth[i] as number))
-    count(byClusterIncident, c * 4_194_304 + (incident[i] as number))
-  }
-  const pairsIn = (m: Map<number, number>): number => {
-    let s = 0
-    for (const k of m.values()) s += (k * (k - 1)) / 2
-    return s
-  }
-  const same = pairsIn(byClusterPerson)
-  return { wrong: pairsIn(byCluster) - same, relatives: pairsIn(byClusterIncident) - same }
+  let pairs = 0
+  for (const c of counts.values()) pairs += (c * (c - 1)) / 2
+  return pairs
 }
 
 /**
@@ -471,25 +468,9 @@ export function wrongPairs(clusterOf: Int32Array, truth: Int32Array, incident: I
  * @example pairwiseScores(result.clusterOf, truth).f1
  */
 export function pairwiseScores(clusterOf: Int32Array, truth: Int32Array): PairwiseScores {
-  const pairsIn = (counts: Map<number, number>): number => {
-    let s = 0
-    for (const c of counts.values()) s += (c * (c - 1)) / 2
-    return s
-  }
-  const byCluster = new Map<number, number>()
-  const byPerson = new Map<number, number>()
-  const byBoth = new Map<number, number>()
-  for (let i = 0; i < clusterOf.length; i++) {
-    const c = clusterOf[i] as number
-    const p = truth[i] as number
-    byCluster.set(c, (byCluster.get(c) ?? 0) + 1)
-    byPerson.set(p, (byPerson.get(p) ?? 0) + 1)
-    const key = c * 4_194_304 + p
-    byBoth.set(key, (byBoth.get(key) ?? 0) + 1)
-  }
-  const truePairs = pairsIn(byPerson)
-  const predictedPairs = pairsIn(byCluster)
-  const correctPairs = pairsIn(byBoth)
+  const truePairs = pairsWithin(truth.length, (i) => truth[i] as number)
+  const predictedPairs = pairsWithin(clusterOf.length, (i) => clusterOf[i] as number)
+  const correctPairs = pairsWithin(clusterOf.length, (i) => (clusterOf[i] as number) * 4_194_304 + (truth[i] as number))
   const precision = predictedPairs === 0 ? 1 : correctPairs / predictedPairs
   const recall = truePairs === 0 ? 1 : correctPairs / truePairs
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)
