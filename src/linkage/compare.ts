@@ -87,6 +87,8 @@ export class CompareContext {
    */
   private readonly commonRank: Int16Array
   private readonly common: Float64Array
+  /** The similarity of the given names tokenSetScore last paired (nameLevel reads it). */
+  private givenSimilarity = 1
   /** Per token: 1 when written at least ESTABLISHED_SHARE × n times (and 3): a name, not a slip. */
   private readonly established: Uint8Array
   constructor(readonly data: PreparedColumns) {
@@ -240,6 +242,7 @@ export class CompareContext {
       usedLong = 1 << gl
       paired = 1
       sum = this.tokenSimilarity(x, y)
+      this.givenSimilarity = sum
     }
     // Pairs that score 1 are paired first, without the memo: the same token, or one skeleton in
     // both scripts. The greedy pairing would take them first in any case (nothing scores more),
@@ -352,7 +355,7 @@ export class CompareContext {
     if (givens && level < GIVEN_DIFFERENT_CAP) {
       const x = d.tokenIds[ai + gi] as number
       const y = d.tokenIds[bi + gj] as number
-      if (this.established[x] === 1 && this.established[y] === 1 && !this.sameToken(x, y) && this.tokenSimilarity(x, y) < GIVEN_SIMILAR) return GIVEN_DIFFERENT_CAP
+      if (this.givenSimilarity < GIVEN_SIMILAR && this.established[x] === 1 && this.established[y] === 1 && !this.sameToken(x, y)) return GIVEN_DIFFERENT_CAP
     }
     return level
   }

@@ -4,7 +4,7 @@
 // therefore renumbers the records so that those sharing their rarest name word sit side by side
 // (by month of death within it), works on the renumbered records, and gives every result back
 // in input order. Measured at a million records: comparison 34.5 → 27 s, blocking 17 → 13.5 s.
-import { NO_DATE, recordIdOrder, type PreparedRecords } from './prepare.js'
+import { NO_DATE, type PreparedRecords } from './prepare.js'
 import { stableCountingSort } from './growable.js'
 
 /** Month ranges wider than this are not used to order records within a name word. */
@@ -13,7 +13,7 @@ const MAX_MONTH_RANGE = 1 << 14
 /**
  * Input positions in working order: records grouped by their rarest name word (the word held by
  * the fewest records: the one that makes their blocks small; of two held by as many, the first
- * by spelling), by month of death within a group, by recordIdOrder within a month. Records
+ * by spelling), by month of death within a group, by recordIdOrder (p.idOrder) within a month. Records
  * without a name come last. The order depends on the records, not on the order they came in:
  * everything linkage does follows it, so the same records give the same results in any order.
  *
@@ -63,7 +63,7 @@ export function localityOrder(p: PreparedRecords): Int32Array {
     if (m < lo) lo = m
     if (m > hi) hi = m
   }
-  let order = recordIdOrder(p.recordIds)
+  let order = p.idOrder
   if (hi >= lo && hi - lo < MAX_MONTH_RANGE) {
     const month = new Int32Array(n)
     // Records without a date after every month.
@@ -109,10 +109,18 @@ export function reorderRecords(p: PreparedRecords, order: Int32Array): PreparedR
     nameKey: gatherFloat64(p.nameKey, order),
     givenAt: gatherSmall(p.givenAt, order, new Int8Array(n)),
     nameLogFrequency: gatherFloat64(p.nameLogFrequency, order),
+    idOrder: renumbered(p.idOrder, order),
     tokenStart,
     tokenIds,
     recordIds,
   }
+}
+
+/** Positions (input numbering) as working positions: the inverse of `order` applied to each. */
+function renumbered(positions: Int32Array, order: Int32Array): Int32Array {
+  const working = new Int32Array(order.length)
+  for (let w = 0; w < order.length; w++) working[order[w] as number] = w
+  return Int32Array.from(positions, (i) => working[i] as number)
 }
 
 // out[w] = column[order[w]], one function per kind of column: a single loop over all five array

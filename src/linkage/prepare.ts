@@ -72,6 +72,8 @@ export interface PreparedRecords extends PreparedColumns {
    * records holding each token (at least 1/n). The term-frequency adjustment reads it.
    */
   readonly nameLogFrequency: Float64Array
+  /** Record positions in recordIdOrder: an order of the records that does not depend on the input's. */
+  readonly idOrder: Int32Array
   readonly skeletonCount: number
   readonly placeCount: number
   readonly warnings: string[]
@@ -584,7 +586,8 @@ export function recordIdOrder(recordIds: readonly string[]): Int32Array {
 export function assemblePrepared(records: readonly LinkageRecord[], names: PreparedNames, fields: PreparedFields): PreparedRecords {
   const n = records.length
   const { locality, country, lat, lon } = fields
-  imputeCoordinates({ n, order: recordIdOrder(fields.recordIds), locality, country, lat, lon })
+  const idOrder = recordIdOrder(fields.recordIds)
+  imputeCoordinates({ n, order: idOrder, locality, country, lat, lon })
   const { tokenStart, tokenIds, tokenSkeletonId } = names
 
   // How common each record's name is, from its tokens: the share of records holding each token
@@ -658,6 +661,7 @@ export function assemblePrepared(records: readonly LinkageRecord[], names: Prepa
     tokenVowels: names.tokenVowels,
     tokenBlockId: names.tokenBlockId,
     nameLogFrequency,
+    idOrder,
     skeletonCount: names.skeletonCount,
     warnings,
   }
