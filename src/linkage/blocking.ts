@@ -20,8 +20,10 @@ export const DEFAULT_MAX_BLOCK_SIZE = 70
  * 300,000 0.9487 → 0.9538 (blocking recall 0.945 → 0.964). "Name token pair + year of death" and
  * "name token pair + admin area" were then dropped: without both, F1 0.9534 at 300,000 and
  * 0.9397 at a million (0.9538 and 0.9404 with them) with a fifth fewer candidate pairs (51.5 →
- * 40.7 million at a million), which kept a million records within a minute after the given-name
- * comparison had made each pair 14 % dearer (measured single-threaded over 6.3 million pairs).
+ * 40.7 million at a million): the given-name comparison had made each pair 14 % dearer (measured
+ * single-threaded over 6.3 million pairs) and a million records took 54-65 s. The place rule's
+ * blocks are capped at 40 records for the same reason: 36.2 million pairs, F1 0.9374, 50 s (cap
+ * 55: 38.5 million, 0.9390, 55 s; 70: 40.7 million, 0.9397, 54-65 s).
  */
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'name token pair', on: ['name_token_pair'], maxBlockSize: 60 },
@@ -30,7 +32,7 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'name token + month of death + admin area', on: ['name_token', 'death_month', 'admin_area'] },
   { name: 'name initials + month of death + admin area', on: ['name_initials', 'death_month', 'admin_area'] },
   { name: 'day of death + place', on: ['death_day', 'place'], maxBlockSize: 60 },
-  { name: 'name token + place', on: ['name_token', 'place'] },
+  { name: 'name token + place', on: ['name_token', 'place'], maxBlockSize: 40 },
 ]
 
 const PARTS: ReadonlySet<string> = new Set<BlockKeyPart>([

@@ -120,7 +120,9 @@ export function reorderRecords(p: PreparedRecords, order: Int32Array): PreparedR
 function renumbered(positions: Int32Array, order: Int32Array): Int32Array {
   const working = new Int32Array(order.length)
   for (let w = 0; w < order.length; w++) working[order[w] as number] = w
-  return Int32Array.from(positions, (i) => working[i] as number)
+  const out = new Int32Array(positions.length)
+  for (let q = 0; q < positions.length; q++) out[q] = working[positions[q] as number] as number
+  return out
 }
 
 // out[w] = column[order[w]], one function per kind of column: a single loop over all five array

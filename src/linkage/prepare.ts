@@ -444,7 +444,7 @@ export function prepareNames(names: readonly string[]): PreparedNames {
 /** Every column but the names', read from the records (prepareRecords' other half). */
 export type PreparedFields = Pick<
   PreparedRecords,
-  'list' | 'sex' | 'age' | 'dateLo' | 'dateHi' | 'monthLo' | 'monthHi' | 'locality' | 'admin' | 'country' | 'lat' | 'lon' | 'recordIds' | 'listNames' | 'placeCount'
+  'list' | 'sex' | 'age' | 'dateLo' | 'dateHi' | 'monthLo' | 'monthHi' | 'locality' | 'admin' | 'country' | 'lat' | 'lon' | 'recordIds' | 'idOrder' | 'listNames' | 'placeCount'
 > & {
   /** The first (at most WARNING_LIMIT) records whose date is not a date, ascending. */
   readonly badDates: number[]
@@ -542,7 +542,10 @@ export function prepareFields(records: readonly LinkageRecord[]): PreparedFields
   const renumber = new Uint16Array(listNames.length)
   listNames.forEach((name, k) => (renumber[lists.ids.get(name) as number] = k))
   for (let i = 0; i < n; i++) list[i] = renumber[list[i] as number] as number
-  return { list, sex, age, dateLo, dateHi, monthLo, monthHi, locality, admin, country, lat, lon, recordIds, listNames, placeCount: places.ids.size, badDates }
+  // Here rather than when the halves are assembled: at a million records this half runs while a
+  // worker tokenises the names, which takes longer.
+  const idOrder = recordIdOrder(recordIds)
+  return { list, sex, age, dateLo, dateHi, monthLo, monthHi, locality, admin, country, lat, lon, recordIds, idOrder, listNames, placeCount: places.ids.size, badDates }
 }
 
 /**
@@ -586,7 +589,7 @@ export function recordIdOrder(recordIds: readonly string[]): Int32Array {
 export function assemblePrepared(records: readonly LinkageRecord[], names: PreparedNames, fields: PreparedFields): PreparedRecords {
   const n = records.length
   const { locality, country, lat, lon } = fields
-  const idOrder = recordIdOrder(fields.recordIds)
+  const idOrder = fields.idOrder
   imputeCoordinates({ n, order: idOrder, locality, country, lat, lon })
   const { tokenStart, tokenIds, tokenSkeletonId } = names
 
