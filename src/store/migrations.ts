@@ -335,12 +335,6 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
-/** Whether a migration error is the listing race of migrateToLatest: another schema dropped meanwhile. */
-function droppedMeanwhile(error: unknown, ownSchema: string | undefined): boolean {
-  const match = /^schema "([^"]+)" does not exist$/.exec(error instanceof Error ? error.message : String(error))
-  return match !== null && match[1] !== ownSchema
-}
-
 /**
  * Brings a database to the latest schema. Safe to run on every start: applied migrations are
  * recorded and skipped. Throws with the failing migration's name.
@@ -361,14 +355,6 @@ export async function migrateToLatest(db: AnyDb, kind: BackendKind): Promise<voi
   let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>
   try {
     outcome = await migrator.migrateToLatest()
-    // Before it applies anything, Kysely finds its bookkeeping tables by listing every table of
-    // the database (pg_get_serial_sequence over each, by schema-qualified name). Another client
-    // dropping a schema meanwhile (another workspace of the same server being deleted, a
-    // restore, a parallel test) makes that listing fail with 'schema "x" does not exist' for a
-    // schema that is not ours; nothing has been applied, so it is tried again.
-    for (let attempt = 1; kind === 'postgres' && attempt < 5 && outcome.error !== undefined && droppedMeanwhile(outcome.error, schema); attempt++) {
-      outcome = await migrator.migrateToLatest()
-    }
     if (kind === 'sqlite') {
       if (outcome.error) await sql`rollback`.execute(db).catch(() => undefined)
       else await sql`commit`.execute(db)

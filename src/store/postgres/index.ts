@@ -1,7 +1,18 @@
 // PostgreSQL backend: node-postgres pool. Also accepts any Kysely PostgreSQL dialect (tests use
 // PGlite, the PostgreSQL engine compiled to WebAssembly, when no server is at hand).
 import pg from 'pg'
-import { Kysely, PostgresDialect, sql, type Dialect, type Insertable } from 'kysely'
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  type DatabaseIntrospector,
+  type DatabaseMetadata,
+  type DatabaseMetadataOptions,
+  type Dialect,
+  type Insertable,
+  type SchemaMetadata,
+  type TableMetadata,
+} from 'kysely'
 import { TallyError } from '../../domain/index.js'
 import type { Backend, BulkTable } from '../backend.js'
 import type { Database } from '../schema.js'
@@ -22,11 +33,53 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * The tables of the current schema, from the catalogue alone. Kysely's own PostgreSQL
+ * introspector, which its migrator uses to find its bookkeeping tables, lists every table of the
+ * database with pg_get_serial_sequence over each column: a schema another client drops meanwhile
+ * (another workspace on the same server deleted, a restore, a parallel test) made that listing
+ * fail with 'schema "x" does not exist', and the workspace would not open (seen once in CI).
+ * The migrator needs only table names (columns are left empty).
+ */
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Parameters<Dialect['createIntrospector']>[0]) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    return (await sql<SchemaMetadata>`select nspname as name from pg_catalog.pg_namespace`.execute(this.db)).rows
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const rows = (
+      await sql<{ name: string; schema: string; kind: string }>`
+        select c.relname as name, n.nspname as schema, c.relkind as kind
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = current_schema() and c.relkind in ('r', 'v', 'm', 'p')`.execute(this.db)
+    ).rows
+    return rows
+      .filter((t) => options.withInternalKyselyTables || !t.name.startsWith('kysely_'))
+      .map((t) => ({ name: t.name, schema: t.schema, isView: t.kind === 'v' || t.kind === 'm', columns: [] }))
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) }
+  }
+}
+
+/** `dialect`, introspecting the current schema only (CurrentSchemaIntrospector). */
+function withCurrentSchemaIntrospection(dialect: Dialect): Dialect {
+  return {
+    createDriver: () => dialect.createDriver(),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => new CurrentSchemaIntrospector(db),
+  }
+}
+
+/**
  * A backend over any Kysely PostgreSQL dialect. `url` (with its password) is what pg_dump and
  * pg_restore connect to for backups; without it (PGlite) there are no backups.
  */
 export function postgresBackend(dialect: Dialect, location: string, url?: string): Backend {
-  const db = new Kysely<Database>({ dialect })
+  const db = new Kysely<Database>({ dialect: withCurrentSchemaIntrospection(dialect) })
   return {
     kind: 'postgres',
     location,
