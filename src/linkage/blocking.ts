@@ -22,8 +22,9 @@ export const DEFAULT_MAX_BLOCK_SIZE = 70
  * 0.9397 at a million (0.9538 and 0.9404 with them) with a fifth fewer candidate pairs (51.5 →
  * 40.7 million at a million): the given-name comparison had made each pair 14 % dearer (measured
  * single-threaded over 6.3 million pairs) and a million records took 54-65 s. The place rule's
- * blocks are capped at 40 records for the same reason: 36.2 million pairs, F1 0.9374, 50 s (cap
- * 55: 38.5 million, 0.9390, 55 s; 70: 40.7 million, 0.9397, 54-65 s).
+ * blocks are capped at 40 records for the same reason: 36.2 million pairs, F1 0.9374, 50-58 s
+ * over four runs (cap 55: 38.5 million, 0.9390, 55 s in one run; 70: 40.7 million, 0.9397,
+ * 54-65 s over six).
  */
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'name token pair', on: ['name_token_pair'], maxBlockSize: 60 },

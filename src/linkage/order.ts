@@ -45,8 +45,9 @@ export function localityOrder(p: PreparedRecords): Int32Array {
     let best = words
     let fewest = Number.POSITIVE_INFINITY
     for (let k = p.tokenStart[i] as number; k < (p.tokenStart[i + 1] as number); k++) {
-      const r = rank[p.tokenBlockId[p.tokenIds[k] as number] as number] as number
-      const h = holders[byName[r] as number] as number
+      const w = p.tokenBlockId[p.tokenIds[k] as number] as number
+      const r = rank[w] as number
+      const h = holders[w] as number
       if (h < fewest || (h === fewest && r < best)) {
         fewest = h
         best = r

@@ -5,9 +5,8 @@ import { prepareRecords } from './prepare.js'
 import { tokenizeName } from './normalize.js'
 
 test('synthetic lists: relatives killed together share family name, day and place, not their given name', () => {
-  const { records, truth, incident, persons } = generateSyntheticLists(20_000, 4)
+  const { records, truth, incident } = generateSyntheticLists(20_000, 4)
   assert.equal(records.length, 20_000)
-  assert.equal(new Set(truth).size <= persons, true)
   const p = prepareRecords(records)
   // Per incident, the persons it killed and one English-list record of each (en records carry
   // the given and family names in columns, the day and the place).
