@@ -16,24 +16,27 @@ export const DEFAULT_MAX_BLOCK_SIZE = 70
 /**
  * The default rules: together they survive one misspelt name token, a missing father's name,
  * swapped name order, and a name written in another script, while keeping blocks small.
- * "Name token + place" (town or village) was added when the synthetic lists got villages: F1 at
- * 300,000 0.9487 → 0.9538 (blocking recall 0.945 → 0.964). "Name token pair + year of death" and
- * "name token pair + admin area" were then dropped: without both, F1 0.9534 at 300,000 and
- * 0.9397 at a million (0.9538 and 0.9404 with them) with a fifth fewer candidate pairs (51.5 →
- * 40.7 million at a million): the given-name comparison had made each pair 14 % dearer (measured
- * single-threaded over 6.3 million pairs) and a million records took 54-65 s. The place rule's
- * blocks are capped at 40 records for the same reason: 36.2 million pairs, F1 0.9374, 50-58 s
- * over four runs (cap 55: 38.5 million, 0.9390, 55 s in one run; 70: 40.7 million, 0.9397,
- * 54-65 s over six).
+ * Chosen by what each adds to blocking recall (true pairs among candidates) per candidate pair,
+ * at a million synthetic records (seed 42), as a time budget of a minute allows:
+ * - "name token pair + place" (town or village) and "whole name" were added: +0.0123 and +0.0031
+ *   recall for 2.1 and 2.4 million pairs; "name initials + month + admin area" was dropped
+ *   (−0.0017 for 2.9 million). F1 0.9374 → 0.9440.
+ * - "name token + month + place" replaced "name token + month + admin area": a village or town is
+ *   a far smaller block than a province, so a common name needs no cap there: 38.0 → 31.8
+ *   million pairs and recall 0.9520 → 0.9584. F1 0.9440 → 0.9459.
+ * Earlier: "name token + place" came with the villages (F1 at 300,000 0.9487 → 0.9538), capped
+ * at 40 records per block to keep a million records within a minute; "name token pair + year"
+ * and "+ admin area" were dropped as a fifth of the pairs for F1 −0.0007.
  */
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   { name: 'name token pair', on: ['name_token_pair'], maxBlockSize: 60 },
   { name: 'name token pair + month of death', on: ['name_token_pair', 'death_month'] },
   { name: 'name token + day of death', on: ['name_token', 'death_day'], maxBlockSize: 60 },
-  { name: 'name token + month of death + admin area', on: ['name_token', 'death_month', 'admin_area'] },
-  { name: 'name initials + month of death + admin area', on: ['name_initials', 'death_month', 'admin_area'] },
+  { name: 'name token + month of death + place', on: ['name_token', 'death_month', 'place'] },
   { name: 'day of death + place', on: ['death_day', 'place'], maxBlockSize: 60 },
   { name: 'name token + place', on: ['name_token', 'place'], maxBlockSize: 40 },
+  { name: 'name token pair + place', on: ['name_token_pair', 'place'] },
+  { name: 'whole name', on: ['name_key'] },
 ]
 
 const PARTS: ReadonlySet<string> = new Set<BlockKeyPart>([

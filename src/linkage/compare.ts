@@ -189,15 +189,21 @@ export class CompareContext {
     const lo = xFirst ? x : y
     const hi = xFirst ? y : x
     const sameName = this.oneSkeletonName(lo, hi)
-    if (d.tokenScript[lo] === d.tokenScript[hi]) {
-      const jw = this.tokenJaroWinkler(lo, hi, 'compare')
-      if (sameName) s = Math.max(jw, 0.96)
-      // One skeleton but other vowels (Mahmoud, Mohammed): two names, as far as the letters say.
-      else if (d.tokenSkeletonId[lo] === d.tokenSkeletonId[hi]) s = jw
-      else s = Math.max(jw, 0.95 * this.tokenJaroWinkler(lo, hi, 'skeleton'))
-    } else if (sameName) s = 1
-    else if (d.tokenSkeletonId[lo] === d.tokenSkeletonId[hi]) s = ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman')
-    else s = Math.max(this.tokenJaroWinkler(lo, hi, 'skeleton'), ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman'))
+    if (sameName) s = d.tokenScript[lo] === d.tokenScript[hi] ? Math.max(this.tokenJaroWinkler(lo, hi, 'compare'), 0.96) : 1
+    // One skeleton but other vowels (Mahmoud, Mohammed; محمد, محمود): two names, as far as the
+    // letters say, however alike they look (Jaro–Winkler 0.95 for the Arabic pair).
+    else if (d.tokenSkeletonId[lo] === d.tokenSkeletonId[hi]) s = Math.min(OTHER_VOWELS_MAX, d.tokenScript[lo] === d.tokenScript[hi] ? this.tokenJaroWinkler(lo, hi, 'compare') : ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman'))
+    else {
+      // Two compounds of one kind (Abd al-Hamid, Abd al-Majid; Abu Wael, Abu Yusuf) are told
+      // apart by what follows Abd or Abu: their shared start made Jaro–Winkler score 0.94.
+      const x = compoundOf(d.tokenCompare[lo] as string, d.tokenSkeleton[lo] as string, d.tokenRoman[lo] as string)
+      const y = compoundOf(d.tokenCompare[hi] as string, d.tokenSkeleton[hi] as string, d.tokenRoman[hi] as string)
+      if (x !== null && y !== null && x.kind === y.kind) {
+        if (d.tokenScript[lo] === d.tokenScript[hi]) s = Math.max(jaroWinkler(x.compare, y.compare), 0.95 * jaroWinkler(x.skeleton, y.skeleton))
+        else s = Math.max(jaroWinkler(x.skeleton, y.skeleton), ROMAN_WEIGHT * jaroWinkler(x.roman, y.roman))
+      } else if (d.tokenScript[lo] === d.tokenScript[hi]) s = Math.max(this.tokenJaroWinkler(lo, hi, 'compare'), 0.95 * this.tokenJaroWinkler(lo, hi, 'skeleton'))
+      else s = Math.max(this.tokenJaroWinkler(lo, hi, 'skeleton'), ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman'))
+    }
     return s
   }
 
@@ -461,6 +467,45 @@ const GIVEN_SIMILAR = 0.88
  * twenty times above it, and a rarer given name is left to the word-set score alone.
  */
 const ESTABLISHED_SHARE = 2e-4
+
+/**
+ * The most two words of one skeleton whose vowels make them two names may score: under
+ * GIVEN_SIMILAR, so that two established given names of this kind are two names.
+ */
+const OTHER_VOWELS_MAX = 0.85
+
+/** Abd and Abu compounds, and what follows their start in each spelling of a token. */
+interface Compound {
+  readonly kind: 'abd' | 'abu' | 'abu abd'
+  readonly compare: string
+  readonly skeleton: string
+  readonly roman: string
+}
+const LATIN_COMPOUND = /^(abou?|abo)?(abd[aeiou]*l?)?/
+const ARABIC_COMPOUND = /^(ابو)?(عبدال|عبد)?/
+const ROMAN_COMPOUND = /^(abu)?(a?bdal?)?/
+
+/**
+ * The compound a token is, from its spellings (compare, skeleton, roman: see prepare.ts), or null.
+ * The skeleton of an Abd compound starts _bd, of an Abu compound _b (Abu Abd al-Hadi: _bd, the two
+ * b's being one).
+ *
+ * @example compoundOf('abdulhamid', '_bdhmd', 'abdulhamid')?.compare // 'hamid'
+ */
+function compoundOf(compare: string, skeleton: string, roman: string): Compound | null {
+  // Most words start otherwise: a and b (Latin), or ع or ا and ب (Arabic), before any regex.
+  const first = compare.charCodeAt(0)
+  if ((first !== 0x61 && first !== 0x639 && first !== 0x627) || (compare.charCodeAt(1) !== 0x62 && compare.charCodeAt(1) !== 0x628)) return null
+  const arabic = first !== 0x61
+  const m = (arabic ? ARABIC_COMPOUND : LATIN_COMPOUND).exec(compare)
+  if (m === null || (m[1] === undefined && m[2] === undefined)) return null
+  const kind = m[1] !== undefined && m[2] !== undefined ? 'abu abd' : m[1] !== undefined ? 'abu' : 'abd'
+  const rest = compare.slice(m[0].length)
+  const skeletonStart = kind === 'abu' ? '_b' : '_bd'
+  if (rest.length === 0 || !skeleton.startsWith(skeletonStart)) return null
+  const r = arabic ? roman.slice(ROMAN_COMPOUND.exec(roman)?.[0].length ?? 0) : rest
+  return { kind, compare: rest, skeleton: skeleton.slice(skeletonStart.length), roman: r }
+}
 
 /** Name level of a similarity score in [0, 1] (levels 2 to 5; 1, exact, is decided apart). */
 function scoreLevel(s: number): number {

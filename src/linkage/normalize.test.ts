@@ -116,6 +116,9 @@ test('an article written joined to a Latin name is dropped as the Arabic one is;
     ['Alhassan', 'al-Hassan'],
     ['AlMasri', 'al-Masri'],
     ['ElMasri', 'el-Masri'],
+    // A capital after the article shows the joint before a vowel too.
+    ['AlAani', 'al-Ani'],
+    ['ElOmari', 'العمري'],
     ['ALKHATIB Ahmad', 'al-Khatib Ahmad'],
     ['Albaraa', 'البراء'],
     ['Ahmed Alsayed', 'أحمد السيد'],

@@ -211,9 +211,9 @@ interface ConsonantFrame {
  * skeleton letter each) and vowel classes. Doubled consonants are one (also across a vowel:
  * Mamoun), a final h is dropped (taa marbuta or a silent h in one script and absent in the other,
  * Fatima/فاطمة), and so is the l of an Abd compound's article (written in Abdelmajid, عبد المجيد,
- * assimilated in Abderrahmane; Abdullah keeps its l, Allah's). Gap k, at bits 4k, holds the vowel
- * classes written between consonants k and k + 1, so that gap k of two words of one skeleton
- * lies between the same two consonants.
+ * assimilated in Abderrahmane; Abdullah keeps its l, Allah's); a final t is a d (Ahmet). Gap k,
+ * at bits 4k, holds the vowel classes written between consonants k and k + 1, so that gap k of
+ * two words of one skeleton lies between the same two consonants.
  */
 function consonantFrame(units: readonly (string | number)[], initialVowel: boolean): ConsonantFrame {
   const consonants: string[] = []
@@ -231,6 +231,10 @@ function consonantFrame(units: readonly (string | number)[], initialVowel: boole
     consonants.pop()
     gaps.pop()
   }
+  // A final d is often written t (Ahmet, Mehmet, Murat: Turkish spelling, common on French and
+  // Turkish lists), and a name ending in t against one ending in d of the same other letters is
+  // rarely another name.
+  if (consonants.length >= 3 && consonants[consonants.length - 1] === 't') consonants[consonants.length - 1] = 'd'
   if (initialVowel && consonants.length >= 5 && consonants[0] === 'b' && consonants[1] === 'd' && consonants[2] === 'l') {
     gaps[1] = (gaps[1] as number) | (gaps[2] as number)
     consonants.splice(2, 1)
@@ -488,12 +492,13 @@ function isArabicDin(word: string): boolean {
 /**
  * A Latin word without an article written joined to it (Alhassan, AlMasri, ElMasri: al-Hassan,
  * al-Masri, el-Masri), as the Arabic article is always dropped (الحسن → حسن). Only before a
- * consonant and at least four letters, so that Ali, Alaa, Elias and Alwan stay whole; "El" only
- * when a capital follows it (ElMasri), because many names begin with a hamza-alef written El:
- * Elham, Elhami (إلهامي), Elyas.
+ * consonant and at least four letters, so that Ali, Alaa, Elias and Alwan stay whole, unless a
+ * capital shows the joint (AlAani); "El" only when a capital follows it (ElMasri), because many
+ * names begin with a hamza-alef written El: Elham, Elhami (إلهامي), Elyas.
  */
 function withoutGluedArticle(word: string): string {
-  if (!/^al/i.test(word) && !/^El\p{Lu}/u.test(word)) return word
+  if (/^[AE]l\p{Lu}\p{L}{2}/u.test(word)) return word.slice(2)
+  if (!/^al/i.test(word)) return word
   const rest = normalizeLatinToken(word.slice(2))
   return rest.length >= 4 && !/^[aeiouwy]/.test(rest) ? word.slice(2) : word
 }
