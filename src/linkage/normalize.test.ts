@@ -200,13 +200,16 @@ test('one skeleton is one name only when the vowels allow it: Mahmoud is not Moh
 
 test('vowel gaps lie between the consonants of the skeleton', () => {
   // One gap (4 bits, the top one marking a gap) between each two consonants of the skeleton, for
-  // words of both scripts and every shape the skeleton takes (doubled letters, final h, Abd al-).
+  // words of both scripts and every shape the skeleton takes (doubled letters, final h, Abd al-),
+  // but the gap after Abd, where the article's vowel is a spelling (left out).
   for (const name of ['Mohammed', 'Mahmoud', 'محمود', 'Abdelkader', 'عبد القادر', 'Abderrahmane', 'Fatimah', 'فاطمة', 'Mamoun', 'Youssef', 'Khaled', 'إبراهيم', 'Salaheddine']) {
     const t = tokenizeName(name)[0]
     assert.ok(t !== undefined)
     const consonants = t.skeleton.replace('_', '').length
+    const abd = t.skeleton.startsWith('_bd') ? 1 : 0
     let gaps = 0
     for (let k = 0; k < 8; k++) if (((t.vowels >>> (4 * k)) & 8) !== 0) gaps++
-    assert.equal(gaps, Math.min(8, Math.max(0, consonants - 1)), name)
+    assert.equal(gaps, Math.min(8, Math.max(0, consonants - 1)) - abd, name)
+    if (abd === 1) assert.equal((t.vowels >>> 4) & 8, 0, `${name}: the gap after Abd is left out`)
   }
 })

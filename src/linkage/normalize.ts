@@ -129,6 +129,8 @@ export function isArabicScript(text: string): boolean {
 // Order matters: 'sch' before 'ch', French 'ou' + vowel (Oualid) before plain 'ou'.
 const LATIN_REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[''`ʿʾ’‘]/g, ''],
+  // Maghrebi French writes غ as an initial rh (Rhada, Rhanem: Ghada, Ghanem).
+  [/^rh/, 'gh'],
   [/tch/g, 'sh'],
   [/sch/g, 'sh'],
   [/ch/g, 'sh'],
@@ -240,8 +242,11 @@ function consonantFrame(units: readonly (string | number)[], initialVowel: boole
     consonants.splice(2, 1)
     gaps.splice(2, 1)
   }
+  // After Abd, the vowel of the article or its absence is a spelling (Abdulkarim, Abdelkrim,
+  // Abd al-Karim): that gap is left out.
+  const abd = initialVowel && consonants.length >= 4 && consonants[0] === 'b' && consonants[1] === 'd'
   let vowels = 0
-  for (let k = 0; k + 1 < consonants.length && k < MAX_GAPS; k++) vowels |= ((gaps[k] as number) | GAP_EXISTS) << (4 * k)
+  for (let k = 0; k + 1 < consonants.length && k < MAX_GAPS; k++) if (!(abd && k === 1)) vowels |= ((gaps[k] as number) | GAP_EXISTS) << (4 * k)
   return { skeleton: (initialVowel ? '_' : '') + consonants.join(''), vowels }
 }
 
