@@ -86,8 +86,12 @@ const PER_PAIR_32 = 6
 const MAX_POW_CACHE_BITS = 17
 /** Damping of the messages (share of the old value kept): plain BP can oscillate on matchings. */
 const DAMPING = 0.3
-/** Stop when no probability moved by more than this in a sweep (decisions are at 0.5). */
-const TOLERANCE = 1e-4
+/**
+ * Stop when no probability moved by more than this in a sweep (decisions are at 0.5). 1e-3 rather
+ * than 1e-4: at a million records the same persons (equal cluster digests) in 52 sweeps, not 89
+ * (5.2 against 11.7 s).
+ */
+const TOLERANCE = 1e-3
 
 /**
  * One damped sweep of the messages over every pair; gathers the node sums for the next sweep.
