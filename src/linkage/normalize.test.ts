@@ -111,6 +111,13 @@ test('romanised Arabic keeps the long vowels for comparison across scripts', () 
   assert.equal(tokenizeName('Youssef')[0]?.roman, 'yusef')
 })
 
+test('a single letter before another word is dropped: an initial, or an article with a slip in it', () => {
+  assert.deepEqual(skeletons('a-Khaled'), skeletons('al-Khaled'))
+  assert.deepEqual(skeletons('M. Ali Hassan'), skeletons('Ali Hassan'))
+  // A last word of one letter stays: nothing shows what it is.
+  assert.equal(tokenizeName('Ali H').length, 2)
+})
+
 test('an article written joined to a Latin name is dropped as the Arabic one is; names that begin so are kept', () => {
   assertSameSkeletons([
     ['Alhassan', 'al-Hassan'],

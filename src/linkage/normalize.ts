@@ -450,6 +450,9 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
         continue
       }
       if (LATIN_SON_OF.has(lower)) continue
+      // One letter before another word is no name: an initial, or an article with a slip in it
+      // (a-Khaled, e-Masri), and kept it would be a word the other spelling lacks.
+      if (more && lower.length === 1) continue
       if (more && LATIN_ABD.has(lower)) {
         let j = i + 1
         if (j + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[j] ?? ''))) j++
