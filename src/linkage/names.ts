@@ -99,7 +99,7 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 صلاح:Salah,Slah
 صابر:Saber,Sabir
 ضياء:Diaa,Dia,Diya
-طه:Taha,Taher
+طه:Taha,Taaha
 عادل:Adel,Adil
 عاطف:Atef,Atif
 عباس:Abbas,Abas
