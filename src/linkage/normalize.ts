@@ -173,7 +173,8 @@ export function normalizeLatinToken(token: string): string {
 const latinCache = new Map<string, string>()
 
 function normalizeLatinUncached(token: string): string {
-  let s = token.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  // ç is s (Fayçal: فيصل), not the k a bare c before a would become.
+  let s = token.replace(/[çÇ]/g, 's').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
   s = s.replace(/[^a-z'`ʿʾ’‘]/g, '')
   for (const [pattern, replacement] of LATIN_REWRITES) s = s.replace(pattern, replacement)
   return s
