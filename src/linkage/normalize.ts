@@ -173,8 +173,7 @@ export function normalizeLatinToken(token: string): string {
 const latinCache = new Map<string, string>()
 
 function normalizeLatinUncached(token: string): string {
-  // ç is s (Fayçal: فيصل), not the k a bare c before a would become.
-  let s = token.replace(/[çÇ]/g, 's').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+  let s = token.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
   s = s.replace(/[^a-z'`ʿʾ’‘]/g, '')
   for (const [pattern, replacement] of LATIN_REWRITES) s = s.replace(pattern, replacement)
   return s
