@@ -486,30 +486,27 @@ interface Compound {
   readonly skeleton: string
   readonly roman: string
 }
-const LATIN_COMPOUND = /^(bu)?(abd[aeiou]*l?)?/
-const ARABIC_COMPOUND = /^(بو)?(عبدال|عبد)?/
-const ROMAN_COMPOUND = /^(bu)?(a?bdal?)?/
+const LATIN_COMPOUND = /^(abou?|abo)?(abd[aeiou]*l?)?/
+const ARABIC_COMPOUND = /^(ابو)?(عبدال|عبد)?/
+const ROMAN_COMPOUND = /^(abu)?(a?bdal?)?/
 
 /**
  * The compound a token is, from its spellings (compare, skeleton, roman: see prepare.ts), or null.
- * Abu compounds are written bu + name (normalize.ts). The skeleton of an Abd compound starts _bd,
- * of an Abu compound b (Abu Abd al-Hadi: bd, the two b's being one).
+ * The skeleton of an Abd compound starts _bd, of an Abu compound _b (Abu Abd al-Hadi: _bd, the two
+ * b's being one).
  *
  * @example compoundOf('abdulhamid', '_bdhmd', 'abdulhamid')?.compare // 'hamid'
  */
 function compoundOf(compare: string, skeleton: string, roman: string): Compound | null {
-  // Most words start otherwise (ab or bu, عب or بو), and are let go before any regex.
+  // Most words start otherwise: a and b (Latin), or ع or ا and ب (Arabic), before any regex.
   const first = compare.charCodeAt(0)
-  const second = compare.charCodeAt(1)
-  const latinStart = (first === 0x61 && second === 0x62) || (first === 0x62 && second === 0x75)
-  const arabicStart = (first === 0x639 && second === 0x628) || (first === 0x628 && second === 0x648)
-  if (!latinStart && !arabicStart) return null
-  const arabic = arabicStart
+  if ((first !== 0x61 && first !== 0x639 && first !== 0x627) || (compare.charCodeAt(1) !== 0x62 && compare.charCodeAt(1) !== 0x628)) return null
+  const arabic = first !== 0x61
   const m = (arabic ? ARABIC_COMPOUND : LATIN_COMPOUND).exec(compare)
   if (m === null || (m[1] === undefined && m[2] === undefined)) return null
   const kind = m[1] !== undefined && m[2] !== undefined ? 'abu abd' : m[1] !== undefined ? 'abu' : 'abd'
   const rest = compare.slice(m[0].length)
-  const skeletonStart = kind === 'abu' ? 'b' : kind === 'abu abd' ? 'bd' : '_bd'
+  const skeletonStart = kind === 'abu' ? '_b' : '_bd'
   if (rest.length === 0 || !skeleton.startsWith(skeletonStart)) return null
   const r = arabic ? roman.slice(ROMAN_COMPOUND.exec(roman)?.[0].length ?? 0) : rest
   return { kind, compare: rest, skeleton: skeleton.slice(skeletonStart.length), roman: r }

@@ -102,11 +102,6 @@ test('compounds, articles and "son of" particles', () => {
   assert.deepEqual(skeletons('أبو عبد الهادي'), skeletons('Abu Abdulhadi'))
   assert.deepEqual(skeletons('Abu Abd al-Hadi'), skeletons('Abu Abdulhadi'))
   assert.equal(tokenizeName('محمد أبو عبد الهادي').length, 2)
-  // Abu in two words or one, and its Maghrebi forms, is one compound; so is Bel + name.
-  for (const name of ['Abu Zaid', 'Bu Zeid', 'Bouzid', 'Abuzaid', 'Abou Zeid', 'أبو زيد', 'ابوزيد', 'بو زيد']) assert.deepEqual(skeletons(name), skeletons('بوزيد'), name)
-  for (const name of ['Bel Haj', 'Belhadj']) assert.deepEqual(skeletons(name), skeletons('بلحاج'), name)
-  // Abboud (عبود) is no Abu compound.
-  assert.deepEqual(skeletons('Abboud'), skeletons('عبود'))
 })
 
 test('romanised Arabic keeps the long vowels for comparison across scripts', () => {

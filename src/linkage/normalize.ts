@@ -262,7 +262,7 @@ function latinFrame(compare: string): ConsonantFrame {
 /** The frame of an Arabic-script token. */
 function arabicFrame(word: string): ConsonantFrame {
   // The alef of an article inside a compound (عبدالله, ابوعبدالرحمن) is not a long vowel.
-  const s = normalizeArabic(word).replace(/\s+/g, '').replace(/^((?:بو)?عبد|بو)ال/, '$1ل')
+  const s = normalizeArabic(word).replace(/\s+/g, '').replace(/^((?:ابو)?عبد|ابو)ال/, '$1ل')
   const units: (string | number)[] = []
   for (const ch of s) {
     const consonant = ARABIC_SKELETON[ch] ?? ''
@@ -335,8 +335,7 @@ export function vowelsAgree(x: number, xArabic: boolean, y: number, yArabic: boo
 const LATIN_ARTICLES = new Set(['al', 'el', 'il', 'ul', 'ol', 'as', 'es', 'ash', 'ech', 'esh', 'ach', 'ad', 'ed', 'ar', 'er', 'at', 'et', 'az', 'ez', 'an', 'en', 'ag', 'adh', 'ath', 'ez'])
 const LATIN_SON_OF = new Set(['bin', 'ben', 'ibn', 'bint', 'ould', 'walad', 'ibnu'])
 const LATIN_ABD = new Set(['abd', 'abdel', 'abdul', 'abdal', 'abdol', 'abdoul', 'abdu', 'abdou', 'abde', 'abdi', 'abdil'])
-/** Abu and its Maghrebi forms (Bu Zeid, Bouzid: بوزيد); compounds are written bu + name, as بو. */
-const LATIN_ABU = new Set(['abu', 'abou', 'abo', 'bu', 'bou'])
+const LATIN_ABU = new Set(['abu', 'abou', 'abo'])
 const ARABIC_SON_OF = new Set(['بن', 'ابن', 'بنت', 'ال', 'ولد'])
 /** "ad-Din" written as one word after its name (Nour Eddine, Salah Uddin), normalised. */
 const LATIN_GLUED_DIN = new Set(['eddin', 'eddine', 'uddin', 'uddine', 'addin', 'addine', 'aldin', 'eldin', 'iddin'].map((w) => normalizeLatinToken(w)))
@@ -427,14 +426,11 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
       if (w !== word && (word.startsWith('ال') || word.startsWith('ٱل'))) articled[out.length] = true
       if (w.length === 0 || ARABIC_SON_OF.has(w)) continue
       // Abu Abd al-Hadi: the Abd compound binds first, then Abu takes it whole.
-      // Abu is written بو in one word as often as أبو in two (بوزيد, أبو زيد): one form, بو.
       if ((w === 'ابو' || w === 'بو') && i + 2 < words.length && normalizeArabic(words[i + 1] ?? '') === 'عبد') {
-        w = 'بوعبد' + normalizeArabic(words[i + 2] ?? '')
+        w = w + 'عبد' + normalizeArabic(words[i + 2] ?? '')
         i += 2
       } else if ((w === 'عبد' || w === 'ابو' || w === 'بو') && i + 1 < words.length) {
-        w = (w === 'عبد' ? w : 'بو') + normalizeArabic(words[++i] ?? '')
-      } else if (w.length >= 5 && w.startsWith('ابو')) {
-        w = w.slice(1)
+        w = w + normalizeArabic(words[++i] ?? '')
       } else if (w.length > 6 && w.endsWith('الدين')) {
         // نورالدين: "al-Din" written into the word with its article.
         w = w.slice(0, -5) + 'دين'
@@ -471,20 +467,10 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
           let j = i + 1
           if (j + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[j] ?? ''))) j++
           i = j
-          out.push(latinToken('buabdal' + (words[j] ?? '')))
+          out.push(latinToken('abuabdal' + (words[j] ?? '')))
           continue
         }
-        out.push(latinToken('bu' + (words[i] ?? '')))
-        continue
-      }
-      // Abu written into the name (Abuzaid, Abouzeid) is the compound as well.
-      if (/^ab(?:ou|u)\p{L}{3}/iu.test(word)) {
-        out.push(latinToken('bu' + word.replace(/^ab(?:ou|u)/i, '')))
-        continue
-      }
-      // Bel Haj is بلحاج, one word (Belhadj).
-      if (more && lower === 'bel') {
-        out.push(latinToken('bel' + (words[++i] ?? '')))
+        out.push(latinToken('abu' + (words[i] ?? '')))
         continue
       }
       if (more && LATIN_GLUED_DIN.has(normalizeLatinToken(words[i + 1] ?? ''))) {
