@@ -157,7 +157,8 @@ export class CompareContext {
    * the Latin spelling against the romanised Arabic (a typo in a three-letter skeleton leaves
    * little of it; the written long vowels of the romanisation keep the rest comparable). One
    * skeleton is one name only when the vowels allow it (vowelsAgree: Mahmoud and Mohammed share
-   * mhmd); otherwise the spellings alone are compared.
+   * mhmd); otherwise the spellings alone are compared, and score at most OTHER_VOWELS_MAX. Two
+   * Abd or two Abu compounds are compared by what follows Abd or Abu (compoundOf).
    */
   tokenSimilarity(x: number, y: number): number {
     if (x === y) return 1
@@ -507,7 +508,8 @@ function compoundOf(compare: string, skeleton: string, roman: string): Compound 
   const kind = m[1] !== undefined && m[2] !== undefined ? 'abu abd' : m[1] !== undefined ? 'abu' : 'abd'
   const rest = compare.slice(m[0].length)
   const skeletonStart = kind === 'abu' ? '_b' : '_bd'
-  if (rest.length === 0 || !skeleton.startsWith(skeletonStart)) return null
+  // Nothing of the skeleton after Abd (Abdo, عبده: a name of its own) is no compound.
+  if (rest.length === 0 || !skeleton.startsWith(skeletonStart) || skeleton.length === skeletonStart.length) return null
   const r = arabic ? roman.slice(ROMAN_COMPOUND.exec(roman)?.[0].length ?? 0) : rest
   return { kind, compare: rest, skeleton: skeleton.slice(skeletonStart.length), roman: r }
 }

@@ -129,8 +129,6 @@ export function isArabicScript(text: string): boolean {
 // Order matters: 'sch' before 'ch', French 'ou' + vowel (Oualid) before plain 'ou'.
 const LATIN_REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/[''`ʿʾ’‘]/g, ''],
-  // Maghrebi French writes غ as an initial rh (Rhada, Rhanem: Ghada, Ghanem).
-  [/^rh/, 'gh'],
   [/tch/g, 'sh'],
   [/sch/g, 'sh'],
   [/ch/g, 'sh'],
@@ -213,7 +211,7 @@ interface ConsonantFrame {
  * skeleton letter each) and vowel classes. Doubled consonants are one (also across a vowel:
  * Mamoun), a final h is dropped (taa marbuta or a silent h in one script and absent in the other,
  * Fatima/فاطمة), and so is the l of an Abd compound's article (written in Abdelmajid, عبد المجيد,
- * assimilated in Abderrahmane; Abdullah keeps its l, Allah's); a final t is a d (Ahmet). Gap k,
+ * assimilated in Abderrahmane; Abdullah keeps its l, Allah's); a final t after m is a d (Ahmet). Gap k,
  * at bits 4k, holds the vowel classes written between consonants k and k + 1, so that gap k of
  * two words of one skeleton lies between the same two consonants.
  */
@@ -233,10 +231,11 @@ function consonantFrame(units: readonly (string | number)[], initialVowel: boole
     consonants.pop()
     gaps.pop()
   }
-  // A final d is often written t (Ahmet, Mehmet, Murat: Turkish spelling, common on French and
-  // Turkish lists), and a name ending in t against one ending in d of the same other letters is
-  // rarely another name.
-  if (consonants.length >= 3 && consonants[consonants.length - 1] === 't') consonants[consonants.length - 1] = 'd'
+  // The d of the -mad and -mud names is written t in Turkish spelling (Ahmet, Mehmet, Mahmut),
+  // common on French and Turkish lists. Only after m: elsewhere a final t is often the name's own
+  // ت (Farhat فرحات is not Farhad فرهاد, Refaat رفعت not Rafid), and the rule is the same in both
+  // scripts so that Hikmat meets حكمت.
+  if (consonants.length >= 3 && consonants[consonants.length - 1] === 't' && consonants[consonants.length - 2] === 'm') consonants[consonants.length - 1] = 'd'
   if (initialVowel && consonants.length >= 5 && consonants[0] === 'b' && consonants[1] === 'd' && consonants[2] === 'l') {
     gaps[1] = (gaps[1] as number) | (gaps[2] as number)
     consonants.splice(2, 1)
@@ -425,6 +424,8 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
       let w = withoutArabicArticle(word)
       if (w !== word && (word.startsWith('ال') || word.startsWith('ٱل'))) articled[out.length] = true
       if (w.length === 0 || ARABIC_SON_OF.has(w)) continue
+      // As in Latin script: one letter before another word is no name.
+      if (w.length === 1 && i + 1 < words.length) continue
       // Abu Abd al-Hadi: the Abd compound binds first, then Abu takes it whole.
       if ((w === 'ابو' || w === 'بو') && i + 2 < words.length && normalizeArabic(words[i + 1] ?? '') === 'عبد') {
         w = w + 'عبد' + normalizeArabic(words[i + 2] ?? '')
@@ -468,6 +469,12 @@ function tokenizeWords(words: readonly string[], from: number[], articled: boole
           if (j + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[j] ?? ''))) j++
           i = j
           out.push(latinToken('abuabdal' + (words[j] ?? '')))
+          continue
+        }
+        // Abu al-Hassan, as أبو الحسن and Abulhassan keep the article's l.
+        if (i + 1 < words.length && LATIN_ARTICLES.has(normalizeLatinToken(words[i] ?? ''))) {
+          i++
+          out.push(latinToken('abul' + (words[i] ?? '')))
           continue
         }
         out.push(latinToken('abu' + (words[i] ?? '')))
