@@ -94,6 +94,8 @@ export class CompareContext {
   private readonly common: Float64Array
   /** Per token: 1 when written at least ESTABLISHED_SHARE × n times (and 3): a name, not a slip. */
   private readonly established: Uint8Array
+  /** Per token: the Abd or Abu compound it is (compoundOf), read once rather than on every memo miss. */
+  private readonly compounds: readonly (Compound | null)[]
   constructor(readonly data: PreparedColumns) {
     const held = new Int32Array(data.tokenCompare.length)
     for (let k = 0; k < data.tokenIds.length; k++) held[data.tokenIds[k] as number] = (held[data.tokenIds[k] as number] as number) + 1
@@ -104,6 +106,7 @@ export class CompareContext {
     const commonCount = Math.min(COMMON_TOKENS, byCount.length)
     for (let r = 0; r < commonCount; r++) this.commonRank[byCount[r] as number] = r
     this.common = new Float64Array(commonCount * COMMON_TOKENS).fill(Number.NaN)
+    this.compounds = Array.from(data.tokenCompare, (compare, t) => compoundOf(compare, data.tokenSkeleton[t] as string, data.tokenRoman[t] as string))
     this.memoBits = memoBits(data.n)
     this.memo = new Int32Array(4 << this.memoBits).fill(-1)
     this.memoValue = new Float64Array(this.memo.buffer)
@@ -202,13 +205,11 @@ export class CompareContext {
     else {
       // Two compounds of one kind (Abd al-Hamid, Abd al-Majid; Abu Wael, Abu Yusuf) are told
       // apart by what follows Abd or Abu: their shared start made Jaro–Winkler score 0.94.
-      const x = compoundOf(d.tokenCompare[lo] as string, d.tokenSkeleton[lo] as string, d.tokenRoman[lo] as string)
-      const y = compoundOf(d.tokenCompare[hi] as string, d.tokenSkeleton[hi] as string, d.tokenRoman[hi] as string)
-      if (x !== null && y !== null && x.kind === y.kind) {
-        if (d.tokenScript[lo] === d.tokenScript[hi]) s = Math.max(jaroWinkler(x.compare, y.compare), 0.95 * jaroWinkler(x.skeleton, y.skeleton))
-        else s = Math.max(jaroWinkler(x.skeleton, y.skeleton), ROMAN_WEIGHT * jaroWinkler(x.roman, y.roman))
-      } else if (d.tokenScript[lo] === d.tokenScript[hi]) s = Math.max(this.tokenJaroWinkler(lo, hi, 'compare'), 0.95 * this.tokenJaroWinkler(lo, hi, 'skeleton'))
-      else s = Math.max(this.tokenJaroWinkler(lo, hi, 'skeleton'), ROMAN_WEIGHT * this.tokenJaroWinkler(lo, hi, 'roman'))
+      const cx = this.compounds[lo] ?? null
+      const cy = this.compounds[hi] ?? null
+      const both = cx !== null && cy !== null && cx.kind === cy.kind ? { x: cx, y: cy } : null
+      const jw = (form: TokenForm): number => (both !== null ? jaroWinkler(both.x[form], both.y[form]) : this.tokenJaroWinkler(lo, hi, form))
+      s = d.tokenScript[lo] === d.tokenScript[hi] ? Math.max(jw('compare'), 0.95 * jw('skeleton')) : Math.max(jw('skeleton'), ROMAN_WEIGHT * jw('roman'))
     }
     return s
   }
@@ -499,7 +500,7 @@ const ROMAN_COMPOUND = /^(abu)?(a?bdal?)?/
  * @example compoundOf('abdulhamid', '_bdhmd', 'abdulhamid')?.compare // 'hamid'
  */
 function compoundOf(compare: string, skeleton: string, roman: string): Compound | null {
-  // Most words start otherwise: a and b (Latin), or ع or ا and ب (Arabic), before any regex.
+  // Most words start otherwise: a and b (Latin), or ع or ا and ب (Arabic), let go before any regex.
   const first = compare.charCodeAt(0)
   if ((first !== 0x61 && first !== 0x639 && first !== 0x627) || (compare.charCodeAt(1) !== 0x62 && compare.charCodeAt(1) !== 0x628)) return null
   const arabic = first !== 0x61
