@@ -340,3 +340,14 @@ test('the order of the input does not matter: the same records give the same per
     assert.equal(shuffled.assignments[i]?.match_probability, grouped.assignments[order[i] as number]?.match_probability)
   }
 })
+
+test('a pair of records of one list has a prior of its own, below that of a pair across lists', async () => {
+  const { records } = generateSyntheticLists(16_000, 22)
+  const result = await linkRecords(records)
+  const within = result.listPairPriors.filter((p) => p.lists[0] === p.lists[1])
+  const across = result.listPairPriors.filter((p) => p.lists[0] !== p.lists[1])
+  assert.ok(within.length >= 2 && across.length >= 3, JSON.stringify(result.listPairPriors))
+  // A list enters few deaths twice (2 % here); two lists share a large part of theirs.
+  for (const w of within) for (const x of across) assert.ok(w.lambda < x.lambda / 3, `${w.lists.join('|')} ${w.lambda} against ${x.lists.join('|')} ${x.lambda}`)
+  for (const p of result.listPairPriors) assert.ok(p.candidatePairs >= 5000)
+})

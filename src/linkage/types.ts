@@ -136,6 +136,11 @@ export interface LinkResult {
   readonly assignments: readonly RecordAssignment[]
   readonly clusterCount: number
   readonly model: FittedModel
+  /**
+   * The prior probability that two records are one person, for each pair of lists (a list with
+   * itself included) with enough candidate pairs to have its own; the others use model.lambda.
+   */
+  readonly listPairPriors: readonly { readonly lists: readonly [string, string]; readonly lambda: number; readonly candidatePairs: number }[]
   readonly blocking: readonly RuleReport[]
   readonly candidatePairs: number
   /** Candidate pairs set aside before their names were compared: two fields clearly contradict. */
