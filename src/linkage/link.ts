@@ -868,6 +868,11 @@ function scorePairs(
   const linked = new GrowableArray(Int32Array, Math.max(1, room.linked))
   const rowStart = new Int32Array(n + 1)
   const gate = Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)
+  // A posterior is 1 / (1 + 2^−evidence · 2^−prior): both powers are taken once, per class and
+  // per pair of lists, not once per pair.
+  const inverseBayesFactor = Float64Array.from(classEvidence, (e) => Math.pow(2, -Math.fround(e)))
+  const lists = priors.perListPair.lists
+  const inversePriorOdds = priors.perListPair.table.map((o) => Math.pow(2, -o))
   let nextDecided = decidedAt.length > 0 ? (decidedAt[0] as number) : -1
   let d = 0
   let row = -1
@@ -883,7 +888,11 @@ function scorePairs(
       nextDecided = ++d < decidedAt.length ? (decidedAt[d] as number) : -1
     } else {
       const j = b[k] as number
-      p = cls < PATTERN_COUNT && notAListDuplicate(list, i, j, NAME_LEVEL_OF_PATTERN[cls] as number) ? 0 : probabilityFromWeight(Math.fround(classEvidence[cls] as number) + priors.perListPair.log2Odds(list[i] as number, list[j] as number))
+      if (cls < PATTERN_COUNT && notAListDuplicate(list, i, j, NAME_LEVEL_OF_PATTERN[cls] as number)) p = 0
+      else {
+        const x = lists === 1 ? 0 : (list[i] as number) * lists + (list[j] as number)
+        p = 1 / (1 + (inverseBayesFactor[cls] as number) * (inversePriorOdds[x] as number))
+      }
     }
     probability[k] = p
     if (oneToOne && p >= gate) {

@@ -84,6 +84,12 @@ export interface ListPairPriorInput {
 export interface ListPairPriors {
   /** log2 prior odds of a pair of records of lists la and lb. */
   log2Odds(la: number, lb: number): number
+  /**
+   * The same as a table for hot loops: entry la · lists + lb, or entry 0 for every pair when
+   * lists is 1 (one list, or more than MAX_LISTS: all pairs then have the pooled prior).
+   */
+  readonly table: Float64Array
+  readonly lists: number
   /** The prior probability per pair of lists that got one of its own, lower list first. */
   readonly own: readonly { readonly lists: readonly [number, number]; readonly lambda: number; readonly candidatePairs: number }[]
 }
@@ -98,7 +104,7 @@ export interface ListPairPriors {
 export function solveListPairPriors(input: ListPairPriorInput): ListPairPriors {
   const L = input.listSize.length
   const pooled = Math.log2(input.lambda / (1 - input.lambda))
-  if (L > MAX_LISTS || L === 0) return { log2Odds: () => pooled, own: [] }
+  if (L > MAX_LISTS || L <= 1) return { log2Odds: () => pooled, table: Float64Array.of(pooled), lists: 1, own: [] }
   const { list, a, b } = input
   const candidates = new Float64Array(L * L)
   for (let k = 0; k < a.length; k++) {
@@ -143,5 +149,5 @@ export function solveListPairPriors(input: ListPairPriorInput): ListPairPriors {
       own.push({ lists: [la, lb], lambda, candidatePairs: candidates[la * L + lb] as number })
     }
   }
-  return { log2Odds: (la, lb) => odds[la * L + lb] as number, own }
+  return { log2Odds: (la, lb) => odds[la * L + lb] as number, table: odds, lists: L, own }
 }
