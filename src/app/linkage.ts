@@ -136,7 +136,7 @@ export async function linkDatabase(ctx: Context, options: Omit<LinkOptions, 'dec
         inputHash: linkageInputHash(records),
         records: records.length,
         clusters: result.clusterCount,
-        summary: { candidatePairs: result.candidatePairs, contradictedPairs: result.contradictedPairs, blocking: result.blocking, model: result.model, listPairPriors: result.listPairPriors, warnings: result.warnings, decisions: decisions.length },
+        summary: { candidatePairs: result.candidatePairs, contradictedPairs: result.contradictedPairs, blocking: result.blocking, model: result.model, priors: result.priors, warnings: result.warnings, decisions: decisions.length },
       },
       result.assignments.map((a, i) => ({ listRecordId: rows[i]!.id, cluster: result.clusterOf[i]!, matchProbability: a.match_probability })),
       queue.map((q) => ({ recordA: Number(q.a), recordB: Number(q.b), probability: q.probability, linked: q.linked, comparison: q.comparison, priority: q.priority })),

@@ -19,7 +19,7 @@ import {
 import { compareAllPairs, defaultWorkers, LinkagePool, NAME_WORKER_MIN_RECORDS, PARALLEL_MIN_RECORDS, prepareRecordsInParallel } from './parallel.js'
 import { localityOrder, reorderRecords } from './order.js'
 import { prepareRecords, type PreparedRecords } from './prepare.js'
-import { binOf, HISTOGRAM_BINS, solveLambda, solveListPairPriors, type ListPairPriors } from './prior.js'
+import { solvePriors, type Priors } from './prior.js'
 import type { FittedModel, LinkageRecord, LinkOptions, LinkResult, MatchDecision, RecordAssignment } from './types.js'
 
 /**
@@ -572,34 +572,27 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   for (const [k] of decidedPairs) {
     const c = classOf[k] as number
     classCount[c] = (classCount[c] as number) - 1
-    fitCount[c] = (fitCount[c] as number) - (compared.isSampled(k) ? SET_ASIDE_SAMPLING : 1)
   }
-  // The prior is solved on the bins of the pairs' evidence (log2 weight without the prior),
-  // self-consistent with the weights actually used for scoring (term frequency included).
+  // The priors (prior.ts) are solved on the pairs' evidence (log2 weight without the prior),
+  // self-consistent with the weights actually used for scoring (term frequency included): the
+  // pooled one, one within lists and one across, and one for each pair of lists. Left out: decided
+  // pairs (their decision is their probability) and a list's pairs that cannot be its duplicates
+  // (probability 0 whatever the prior). Both walks go up in k, as fitWeight is called.
   if (first.useTermFrequency) classes.fitTermFrequency(first, classOf)
   const prior0 = Math.log2(model.lambda / (1 - model.lambda))
   const classEvidence = classes.evidence(first, prior0)
-  const histogram = new Float64Array(HISTOGRAM_BINS)
-  for (let c = 0; c < classes.count; c++) {
-    const count = fitCount[c] as number
-    if (count === 0) continue
-    const bin = binOf(classEvidence[c] as number)
-    histogram[bin] = (histogram[bin] as number) + count
-  }
-  model = modelFrom(solveLambda(histogram, model.lambda, total(sameCounts), (n * (n - 1)) / 2), model.m, model.u, model.iterations, model.converged)
-  const scorer = new PairScorer(model, prepared)
-  scorer.tfCentre.set(first.tfCentre)
-  scorer.useTermFrequency = first.useTermFrequency
-  const prior = Math.log2(model.lambda / (1 - model.lambda))
   const list = prepared.list
   const listSize = prepared.listNames.map(() => 0)
   for (let i = 0; i < n; i++) listSize[list[i] as number] = (listSize[list[i] as number] as number) + 1
-  // The prior per pair of lists (prior.ts), solved on the same evidence, pair by pair. Left out:
-  // decided pairs (their decision is their probability) and a list's pairs that cannot be its
-  // duplicates (probability 0 whatever the prior). Both walks go up in k, as the pairs do.
+  // Each decided pair once (decisions.same holds a decision stated twice, or as b, a, twice).
+  const decidedSame: (readonly [number, number])[] = []
+  for (const [code, value] of decisions.byPair) {
+    const i = Math.floor(code / n)
+    if (value === 1) decidedSame.push([i, code - i * n])
+  }
   let nextSampled = 0
   let nextDecided = 0
-  const listPriors = solveListPairPriors({
+  const priors = solvePriors({
     list,
     listSize,
     a,
@@ -613,16 +606,22 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
       while (nextSampled < compared.sampled.length && (compared.sampled[nextSampled] as number) < k) nextSampled++
       return compared.sampled[nextSampled] === k ? SET_ASIDE_SAMPLING : 1
     },
-    decidedSame: decisions.same,
+    decidedSame,
     lambda: model.lambda,
   })
+  model = modelFrom(priors.pooled, model.m, model.u, model.iterations, model.converged)
+  const scorer = new PairScorer(model, prepared)
+  scorer.tfCentre.set(first.tfCentre)
+  scorer.useTermFrequency = first.useTermFrequency
+  const prior = Math.log2(model.lambda / (1 - model.lambda))
+  const listPairName = (la: number, lb: number): string => `${prepared.listNames[la] ?? ''}|${prepared.listNames[lb] ?? ''}`
   progress(
-    `prior per pair of lists: ${listPriors.own.map((o) => `${prepared.listNames[o.lists[0]] ?? ''}|${prepared.listNames[o.lists[1]] ?? ''} ${o.lambda.toPrecision(3)}`).join(', ')} (pooled ${model.lambda.toPrecision(3)})`,
+    `priors: pooled ${priors.pooled.toPrecision(3)}, within a list ${priors.within.toPrecision(3)}, across lists ${priors.across.toPrecision(3)}` +
+      (priors.own.length > 0 ? `; ${priors.own.map((o) => `${listPairName(o.lists[0], o.lists[1])} ${o.lambda.toPrecision(3)}`).join(', ')}` : ''),
   )
-  // Room for what scorePairs gathers is counted on the classes at the largest prior of any pair
-  // of lists: at least as many pairs as will be gathered (no growing on the way).
-  let largestPrior = prior
-  for (const o of listPriors.own) largestPrior = Math.max(largestPrior, listPriors.log2Odds(o.lists[0], o.lists[1]))
+  // Room for what scorePairs gathers is counted on the classes at the largest prior any pair
+  // has: at least as many pairs as will be gathered (a few more at most: no growing on the way).
+  const largestPrior = priors.table.reduce((x, y) => Math.max(x, y), prior)
   const oneToOne = options.oneToOne !== false && prepared.listNames.length > 1
   // Records with a possible duplicate on their own list (a cheap test before the lookup, which
   // the assignment asks often): reviewers' "same" within a list, and the likely duplicates.
@@ -642,7 +641,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     if (p >= Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)) atGate += count
     if (Math.fround(p) >= threshold) atThreshold += count
   }
-  const scores = scorePairs(n, a, probability, classOf, { perListPair: listPriors, pooled: prior }, classEvidence, decidedAt, decidedValue, b, list, oneToOne, hasDuplicate, threshold, {
+  const scores = scorePairs(n, a, probability, classOf, priors, classEvidence, decidedAt, decidedValue, b, list, oneToOne, hasDuplicate, threshold, {
     cross: oneToOne ? atGate : 0,
     linked: atThreshold,
   })
@@ -728,7 +727,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     // known), so that it is weighed like the assigned pairs it is averaged with.
     const odds = assignment?.priorOdds(list[i] as number, list[j] as number)
     if (odds !== undefined) return probabilityFromWeight(weight - prior + Math.log2(odds))
-    return probabilityFromWeight(weight - prior + listPriors.log2Odds(list[i] as number, list[j] as number))
+    return probabilityFromWeight(weight - prior + priors.log2Odds(list[i] as number, list[j] as number))
   }
 
   const clustering = clusterRecords({
@@ -763,11 +762,15 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     assignments,
     clusterCount: clustering.clusterCount,
     model,
-    listPairPriors: listPriors.own.map((o) => ({
-      lists: [prepared.listNames[o.lists[0]] ?? '', prepared.listNames[o.lists[1]] ?? ''] as const,
-      lambda: o.lambda,
-      candidatePairs: o.candidatePairs,
-    })),
+    priors: {
+      withinList: priors.within,
+      acrossLists: priors.across,
+      listPairs: priors.own.map((o) => ({
+        lists: [prepared.listNames[o.lists[0]] ?? '', prepared.listNames[o.lists[1]] ?? ''] as const,
+        lambda: o.lambda,
+        candidatePairs: o.candidatePairs,
+      })),
+    },
     blocking: candidates.report,
     candidatePairs: candidates.a.length,
     contradictedPairs: compared.setAside,
@@ -845,7 +848,7 @@ function scorePairs(
   a: Int32Array,
   probability: Float32Array,
   classOf: Int32Array,
-  priors: { readonly perListPair: ListPairPriors; readonly pooled: number },
+  priors: Priors,
   classEvidence: Float64Array,
   decidedAt: Int32Array,
   decidedValue: Uint8Array,
@@ -867,57 +870,53 @@ function scorePairs(
   const duplicates = new LikelyDuplicates()
   const linked = new GrowableArray(Int32Array, Math.max(1, room.linked))
   const rowStart = new Int32Array(n + 1)
-  const gate = Math.min(ASSIGN_MIN_POSTERIOR, DUPLICATE_MIN_POSTERIOR)
   // A posterior is 1 / (1 + 2^−evidence · 2^−prior): both powers are taken once, per class and
   // per pair of lists, not once per pair.
   const inverseBayesFactor = Float64Array.from(classEvidence, (e) => Math.pow(2, -Math.fround(e)))
-  const lists = priors.perListPair.lists
-  const inversePriorOdds = priors.perListPair.table.map((o) => Math.pow(2, -o))
+  const { byListPair, lists } = priors
+  const inversePriorOdds = priors.table.map((o) => Math.pow(2, -o))
+  const inversePooledOdds = (1 - priors.pooled) / priors.pooled
   let nextDecided = decidedAt.length > 0 ? (decidedAt[0] as number) : -1
   let d = 0
   let row = -1
   for (let k = 0; k < E; k++) {
     const i = a[k] as number
+    const j = b[k] as number
     while (row < i) rowStart[++row] = k
     const cls = classOf[k] as number
+    const sameList = list[i] === list[j]
     let decided = -1
     let p: number
     if (k === nextDecided) {
       decided = decidedValue[d] as number
       p = decided
       nextDecided = ++d < decidedAt.length ? (decidedAt[d] as number) : -1
-    } else {
-      const j = b[k] as number
-      if (cls < PATTERN_COUNT && notAListDuplicate(list, i, j, NAME_LEVEL_OF_PATTERN[cls] as number)) p = 0
-      else {
-        const x = lists === 1 ? 0 : (list[i] as number) * lists + (list[j] as number)
-        p = 1 / (1 + (inverseBayesFactor[cls] as number) * (inversePriorOdds[x] as number))
-      }
+    } else if (sameList && cls < PATTERN_COUNT && notAListDuplicate(list, i, j, NAME_LEVEL_OF_PATTERN[cls] as number)) p = 0
+    else {
+      const x = byListPair ? (list[i] as number) * lists + (list[j] as number) : sameList ? 0 : 1
+      p = 1 / (1 + (inverseBayesFactor[cls] as number) * (inversePriorOdds[x] as number))
     }
     probability[k] = p
-    if (oneToOne && p >= gate) {
-      const j = b[k] as number
-      if (list[i] === list[j]) {
-        // For the one-person-per-list constraint, a possible duplicate is weighed with the pooled
-        // prior rather than its list's own (about 3 bits lower): two records of one list that both
-        // fit one record of another list are by that likelier one person than their pair alone
-        // says, and the pooled prior stands in for that evidence. With the list's own prior here,
-        // duplicates competed for their match: F1 0.9595 against 0.9602 at 300,000 records.
-        const duplicate = decided >= 0 || p === 0 ? p : probabilityFromWeight(Math.fround(classEvidence[cls] as number) + priors.pooled)
-        if (duplicate >= DUPLICATE_MIN_POSTERIOR) {
-          duplicates.lo.push(i)
-          duplicates.hi.push(j)
-          duplicates.p.push(duplicate)
-          hasDuplicate[i] = 1
-          hasDuplicate[j] = 1
-        }
-      } else if (decided !== 0 && (p >= ASSIGN_MIN_POSTERIOR || decided === 1)) {
-        cross.k.push(k)
-        cross.evidence.push(Math.fround(classEvidence[cls] as number))
-        cross.start.push(p)
-        cross.fixed.push(decided === 1 ? 1 : 0)
-        continue
+    if (oneToOne && sameList) {
+      // For the one-person-per-list constraint, a possible duplicate is weighed with the pooled
+      // prior rather than its list's own (about 3 bits lower): two records of one list that both
+      // fit one record of another list are by that likelier one person than their pair alone
+      // says, and the pooled prior stands in for that evidence. With the list's own prior here,
+      // duplicates competed for their match: F1 0.9595 against 0.9602 at 300,000 records.
+      const duplicate = decided >= 0 || p === 0 ? p : 1 / (1 + (inverseBayesFactor[cls] as number) * inversePooledOdds)
+      if (duplicate >= DUPLICATE_MIN_POSTERIOR) {
+        duplicates.lo.push(i)
+        duplicates.hi.push(j)
+        duplicates.p.push(duplicate)
+        hasDuplicate[i] = 1
+        hasDuplicate[j] = 1
       }
+    } else if (oneToOne && decided !== 0 && (p >= ASSIGN_MIN_POSTERIOR || decided === 1)) {
+      cross.k.push(k)
+      cross.evidence.push(Math.fround(classEvidence[cls] as number))
+      cross.start.push(p)
+      cross.fixed.push(decided === 1 ? 1 : 0)
+      continue
     }
     if (Math.fround(p) >= threshold) linked.push(k)
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { binOf, HISTOGRAM_BINS, solveLambda, solveListPairPriors, type ListPairPriorInput } from './prior.js'
+import { binOf, HISTOGRAM_BINS, solveLambda, solvePriors, type PriorInput } from './prior.js'
 
 test('solveLambda: certain matches among candidates give λ = matches / all pairs', () => {
   const histogram = new Float64Array(HISTOGRAM_BINS)
@@ -15,10 +15,11 @@ test('solveLambda: certain matches among candidates give λ = matches / all pair
 })
 
 /**
- * Lists 0 and 1 of 1,000 records; candidate pairs of given evidence between the lists and within
- * each list (records are only indices: which records a pair names does not matter here).
+ * Lists 0 and 1 of 1,000 records (and `empty` more lists of none); candidate pairs of given
+ * evidence between the lists and within each list (records are only indices: which records a
+ * pair names does not matter here).
  */
-function input(groups: readonly { lists: [number, number]; evidence: number; count: number }[]): ListPairPriorInput {
+function input(groups: readonly { lists: [number, number]; evidence: number; count: number }[], empty = 0): PriorInput {
   const list = new Uint16Array(2000)
   for (let i = 1000; i < 2000; i++) list[i] = 1
   const a: number[] = []
@@ -31,42 +32,46 @@ function input(groups: readonly { lists: [number, number]; evidence: number; cou
       evidence.push(g.evidence)
     }
   }
-  let matches = 0
-  for (const g of groups) if (g.evidence > 0) matches += g.count
   return {
     list,
-    listSize: [1000, 1000],
+    listSize: [1000, 1000, ...Array.from({ length: empty }, () => 0)],
     a: Int32Array.from(a),
     b: Int32Array.from(b),
     evidence: (k) => evidence[k] as number,
     fitWeight: () => 1,
     decidedSame: [],
-    lambda: matches / ((2000 * 1999) / 2),
+    lambda: 1e-4,
   }
 }
 
-test('priors per pair of lists: a list with few duplicates gets a prior far below the lists that share their deaths', () => {
-  const priors = solveListPairPriors(
-    input([
-      { lists: [0, 1], evidence: 40, count: 500 },
-      { lists: [0, 1], evidence: -40, count: 9_500 },
-      { lists: [0, 0], evidence: 40, count: 10 },
-      { lists: [0, 0], evidence: -40, count: 9_990 },
-      // List 1 has too few pairs of its own: it keeps the pooled prior.
-      { lists: [1, 1], evidence: 40, count: 5 },
-      { lists: [1, 1], evidence: -40, count: 95 },
-    ]),
-  )
-  const odds = (la: number, lb: number): number => Math.pow(2, priors.log2Odds(la, lb))
+// Certain matches (+40 bits) and certain non-matches (−40): every fixed point is a count.
+const GROUPS: { lists: [number, number]; evidence: number; count: number }[] = [
+  { lists: [0, 1], evidence: 40, count: 500 },
+  { lists: [0, 1], evidence: -40, count: 9_500 },
+  { lists: [0, 0], evidence: 40, count: 10 },
+  { lists: [0, 0], evidence: -40, count: 9_990 },
+  // List 1 has too few pairs of its own: it gets the prior of pairs within a list.
+  { lists: [1, 1], evidence: 40, count: 5 },
+  { lists: [1, 1], evidence: -40, count: 95 },
+]
+const close = (x: number, y: number, what: string): void => assert.ok(Math.abs(x / y - 1) < 1e-3, `${what}: ${x} against ${y}`)
+const oddsOf = (p: number): number => p / (1 - p)
+
+test('priors: a list with few duplicates gets a prior far below the lists that share their deaths', () => {
+  const priors = solvePriors(input(GROUPS))
   const pooled = 515 / ((2000 * 1999) / 2)
-  // Across: (500 + 20 pseudo-matches) / (10^6 pairs + 20 / pooled).
+  close(priors.pooled, pooled, 'pooled')
+  // A kind is pulled towards the pooled prior, a pair of lists towards its kind, by 20 pseudo-matches.
   const across = 520 / (1_000_000 + 20 / pooled)
-  const within = 30 / ((1000 * 999) / 2 + 20 / pooled)
-  assert.ok(Math.abs(odds(0, 1) / (across / (1 - across)) - 1) < 1e-3, `across ${odds(0, 1)} vs ${across}`)
+  const within = 35 / (2 * 499_500 + 20 / pooled)
+  close(priors.across, across, 'across')
+  close(priors.within, within, 'within')
+  const odds = (la: number, lb: number): number => Math.pow(2, priors.log2Odds(la, lb))
+  close(odds(0, 1), oddsOf(520 / (1_000_000 + 20 / across)), 'lists 0 and 1')
   assert.equal(priors.log2Odds(1, 0), priors.log2Odds(0, 1))
-  assert.ok(Math.abs(odds(0, 0) / (within / (1 - within)) - 1) < 1e-3, `within ${odds(0, 0)} vs ${within}`)
+  close(odds(0, 0), oddsOf(30 / (499_500 + 20 / within)), 'list 0 with itself')
+  close(odds(1, 1), oddsOf(within), 'list 1 with itself')
   assert.ok(odds(0, 0) < odds(0, 1) / 5)
-  assert.ok(Math.abs(odds(1, 1) / (pooled / (1 - pooled)) - 1) < 1e-9)
   assert.deepEqual(
     priors.own.map((o) => o.lists),
     [
@@ -74,19 +79,32 @@ test('priors per pair of lists: a list with few duplicates gets a prior far belo
       [0, 1],
     ],
   )
+  // The table gives what log2Odds gives.
+  assert.equal(priors.byListPair, true)
+  assert.equal(priors.table[0 * priors.lists + 1], priors.log2Odds(0, 1))
 })
 
-test('priors per pair of lists: pairs left out of the fit (weight 0) do not count', () => {
+test('priors: with very many lists, a pair has the prior of its kind, within one list or across', () => {
+  const priors = solvePriors(input(GROUPS, 300))
+  assert.equal(priors.byListPair, false)
+  assert.deepEqual(priors.own, [])
+  close(Math.pow(2, priors.log2Odds(0, 1)), oddsOf(priors.across), 'across')
+  close(Math.pow(2, priors.log2Odds(1, 1)), oddsOf(priors.within), 'within')
+  close(priors.across, 520 / (1_000_000 + 20 / priors.pooled), 'across')
+  assert.equal(priors.table[1], priors.log2Odds(5, 7))
+})
+
+test('priors: pairs left out of the fit (weight 0) do not count; decided ones count instead', () => {
   const base = input([
     { lists: [0, 1], evidence: 40, count: 500 },
     { lists: [0, 1], evidence: -40, count: 9_500 },
   ])
-  const all = solveListPairPriors(base).log2Odds(0, 1)
+  const all = solvePriors(base).log2Odds(0, 1)
   // Half the matches left out (a reviewer decided them): the prior falls.
-  const half = solveListPairPriors({ ...base, fitWeight: (k) => (k < 250 ? 0 : 1) }).log2Odds(0, 1)
+  const half = solvePriors({ ...base, fitWeight: (k) => (k < 250 ? 0 : 1) }).log2Odds(0, 1)
   assert.ok(half < all - 0.5, `${half} vs ${all}`)
   // Counted as decided "same" instead, they are back.
   const decidedSame = Array.from({ length: 250 }, (_, k) => [k, 1000 + k] as const)
-  const back = solveListPairPriors({ ...base, fitWeight: (k) => (k < 250 ? 0 : 1), decidedSame }).log2Odds(0, 1)
+  const back = solvePriors({ ...base, fitWeight: (k) => (k < 250 ? 0 : 1), decidedSame }).log2Odds(0, 1)
   assert.ok(Math.abs(back - all) < 1e-6, `${back} vs ${all}`)
 })

@@ -50,20 +50,25 @@ export function solveLambda(histogram: Float64Array, lambda0: number, decidedSam
 }
 
 /**
- * A pair of lists gets a prior of its own when it has at least this many candidate pairs: below
- * it, the pooled prior. Also bounds the histograms' memory (49 KiB each) to ~10 bytes per pair.
+ * A pair of lists gets a prior of its own when it has at least this many candidate pairs; below
+ * it, the prior of its kind (within one list, or across lists). One histogram (48 KiB) per such
+ * pair of lists: at most ~10 bytes per candidate pair.
  */
 const OWN_PRIOR_MIN_PAIRS = 5_000
 /**
- * The prior of a pair of lists is a beta prior's posterior centred on the pooled λ with this many
- * pseudo-matches: a pair of lists with few matches stays near the pooled value.
+ * Each prior is a beta prior's posterior centred on the prior above it (a pair of lists on its
+ * kind's, a kind on the pooled) with this many pseudo-matches: a pair of lists with few matches
+ * stays near the value of its kind.
  */
 const PSEUDO_MATCHES = 20
-/** Largest number of lists whose pairs get priors of their own (a lists × lists table). */
-const MAX_LISTS = 4096
+/**
+ * Most lists whose pairs get priors of their own (a lists × lists table of 64 K entries); with
+ * more, every pair has the prior of its kind.
+ */
+const MAX_LISTS = 256
 
-/** What the priors per pair of lists are solved from: the scored candidate pairs. */
-export interface ListPairPriorInput {
+/** What the priors are solved from: the scored candidate pairs. */
+export interface PriorInput {
   /** List of each record, and the number of records on each list. */
   readonly list: Uint16Array
   readonly listSize: readonly number[]
@@ -72,82 +77,134 @@ export interface ListPairPriorInput {
   readonly b: Int32Array
   /** Evidence of pair k (log2 Bayes factor without the prior). */
   evidence(k: number): number
-  /** How many pairs pair k stands for in the fit (a sample of set-aside pairs stands for several), 0 to leave it out. */
+  /**
+   * How many pairs pair k stands for in the fit (a sample of set-aside pairs stands for several),
+   * 0 to leave it out. Called once for each k, in increasing order (callers may walk sorted
+   * lists alongside).
+   */
   fitWeight(k: number): number
-  /** Pairs decided "same" by a reviewer (candidates or not): records i and j. */
+  /** Pairs decided "same" by a reviewer (candidates or not), each pair once: records i and j. */
   readonly decidedSame: readonly (readonly [number, number])[]
-  /** The pooled prior. */
+  /** Where the pooled prior's fixed point starts (EM's λ). */
   readonly lambda: number
 }
 
-/** Prior log2 odds of a pair of records, by their two lists. */
-export interface ListPairPriors {
-  /** log2 prior odds of a pair of records of lists la and lb. */
-  log2Odds(la: number, lb: number): number
+/** The priors: of a random pair, of each kind of pair, and of each pair of lists. */
+export interface Priors {
+  /** The prior probability that a random pair of records is one person (all pairs). */
+  readonly pooled: number
+  /** The same for a pair of records of one list, and of two lists. */
+  readonly within: number
+  readonly across: number
   /**
-   * The same as a table for hot loops: entry la · lists + lb, or entry 0 for every pair when
-   * lists is 1 (one list, or more than MAX_LISTS: all pairs then have the pooled prior).
+   * log2 prior odds of a pair of records, for hot loops: with `byListPair`, entry la · lists + lb;
+   * otherwise entry 0 for a pair within one list and 1 for a pair across lists.
    */
   readonly table: Float64Array
+  readonly byListPair: boolean
   readonly lists: number
-  /** The prior probability per pair of lists that got one of its own, lower list first. */
+  /** log2 prior odds of a pair of records of lists la and lb. */
+  log2Odds(la: number, lb: number): number
+  /** The pairs of lists that got a prior of their own, lower list first. */
   readonly own: readonly { readonly lists: readonly [number, number]; readonly lambda: number; readonly candidatePairs: number }[]
 }
 
+const WITHIN = 0
+const ACROSS = 1
+
 /**
- * The prior per pair of lists (a list with itself included): for each pair of lists with
- * enough candidate pairs, the fixed point of solveLambda over that pair of lists alone, its
- * pairs being n_A·n_B (or n_A(n_A − 1)/2 within one list), shrunk towards the pooled λ.
+ * The priors, each the fixed point of solveLambda over its own pairs: all pairs (pooled); the
+ * pairs within one list, and across lists (each shrunk towards the pooled); and each pair of
+ * lists with enough candidate pairs (shrunk towards its kind). A pair of lists has n_A·n_B pairs,
+ * or n_A(n_A − 1)/2 within one list.
  *
- * @example const priors = solveListPairPriors(input); priors.log2Odds(list[i], list[j])
+ * @example const priors = solvePriors(input); priors.log2Odds(list[i], list[j])
  */
-export function solveListPairPriors(input: ListPairPriorInput): ListPairPriors {
-  const L = input.listSize.length
-  const pooled = Math.log2(input.lambda / (1 - input.lambda))
-  if (L > MAX_LISTS || L <= 1) return { log2Odds: () => pooled, table: Float64Array.of(pooled), lists: 1, own: [] }
-  const { list, a, b } = input
-  const candidates = new Float64Array(L * L)
-  for (let k = 0; k < a.length; k++) {
-    const la = list[a[k] as number] as number
-    const lb = list[b[k] as number] as number
-    const x = la < lb ? la * L + lb : lb * L + la
-    candidates[x] = (candidates[x] as number) + 1
+export function solvePriors(input: PriorInput): Priors {
+  const { list, a, b, listSize } = input
+  const L = listSize.length
+  const byListPair = L <= MAX_LISTS
+  const cells = byListPair ? L * L : 0
+  const candidates = new Float64Array(cells)
+  if (byListPair) {
+    for (let k = 0; k < a.length; k++) {
+      const la = list[a[k] as number] as number
+      const lb = list[b[k] as number] as number
+      const x = la < lb ? la * L + lb : lb * L + la
+      candidates[x] = (candidates[x] as number) + 1
+    }
   }
-  // Histograms only for the pairs of lists that get their own prior.
+  // Histograms of the two kinds, and of the pairs of lists that get their own prior.
+  const kindHistogram = [new Float64Array(HISTOGRAM_BINS), new Float64Array(HISTOGRAM_BINS)]
   const histogramOf: (Float64Array | undefined)[] = Array.from(candidates, (c) => (c >= OWN_PRIOR_MIN_PAIRS ? new Float64Array(HISTOGRAM_BINS) : undefined))
   for (let k = 0; k < a.length; k++) {
     const w = input.fitWeight(k)
     if (w === 0) continue
     const la = list[a[k] as number] as number
     const lb = list[b[k] as number] as number
-    const histogram = histogramOf[la < lb ? la * L + lb : lb * L + la]
-    if (histogram === undefined) continue
     const bin = binOf(input.evidence(k))
-    histogram[bin] = (histogram[bin] as number) + w
+    const kind = kindHistogram[la === lb ? WITHIN : ACROSS] as Float64Array
+    kind[bin] = (kind[bin] as number) + w
+    if (!byListPair) continue
+    const histogram = histogramOf[la < lb ? la * L + lb : lb * L + la]
+    if (histogram !== undefined) histogram[bin] = (histogram[bin] as number) + w
   }
-  const decided = new Float64Array(L * L)
+  const decided = new Float64Array(cells)
+  const decidedOfKind = new Float64Array(2)
   for (const [i, j] of input.decidedSame) {
     const la = list[i] as number
     const lb = list[j] as number
+    const kind = la === lb ? WITHIN : ACROSS
+    decidedOfKind[kind] = (decidedOfKind[kind] as number) + 1
+    if (!byListPair) continue
     const x = la < lb ? la * L + lb : lb * L + la
     decided[x] = (decided[x] as number) + 1
   }
-  const odds = new Float64Array(L * L).fill(pooled)
-  const own: { lists: readonly [number, number]; lambda: number; candidatePairs: number }[] = []
-  const shrink = { matches: PSEUDO_MATCHES, pairs: PSEUDO_MATCHES / input.lambda }
+  const pairsOf = (la: number, lb: number): number => {
+    const na = listSize[la] as number
+    return la === lb ? (na * (na - 1)) / 2 : na * (listSize[lb] as number)
+  }
+  const pairsOfKind = new Float64Array(2)
   for (let la = 0; la < L; la++) {
     for (let lb = la; lb < L; lb++) {
-      const histogram = histogramOf[la * L + lb]
-      if (histogram === undefined) continue
-      const na = input.listSize[la] as number
-      const nb = input.listSize[lb] as number
-      const allPairs = la === lb ? (na * (na - 1)) / 2 : na * nb
-      const lambda = solveLambda(histogram, input.lambda, decided[la * L + lb] as number, allPairs, shrink)
-      const o = Math.log2(lambda / (1 - lambda))
-      odds[la * L + lb] = o
-      odds[lb * L + la] = o
-      own.push({ lists: [la, lb], lambda, candidatePairs: candidates[la * L + lb] as number })
+      const kind = la === lb ? WITHIN : ACROSS
+      pairsOfKind[kind] = (pairsOfKind[kind] as number) + pairsOf(la, lb)
     }
   }
-  return { log2Odds: (la, lb) => odds[la * L + lb] as number, table: odds, lists: L, own }
+  const all = new Float64Array(HISTOGRAM_BINS)
+  for (const h of kindHistogram) for (let bin = 0; bin < HISTOGRAM_BINS; bin++) all[bin] = (all[bin] as number) + (h[bin] as number)
+  const pooled = solveLambda(all, input.lambda, (decidedOfKind[WITHIN] as number) + (decidedOfKind[ACROSS] as number), (pairsOfKind[WITHIN] as number) + (pairsOfKind[ACROSS] as number))
+  const towards = (lambda: number): { matches: number; pairs: number } => ({ matches: PSEUDO_MATCHES, pairs: PSEUDO_MATCHES / lambda })
+  const kindLambda = [WITHIN, ACROSS].map((kind) =>
+    (pairsOfKind[kind] as number) > 0 ? solveLambda(kindHistogram[kind] as Float64Array, pooled, decidedOfKind[kind] as number, pairsOfKind[kind] as number, towards(pooled)) : pooled,
+  )
+  const odds = (lambda: number): number => Math.log2(lambda / (1 - lambda))
+  const own: { lists: readonly [number, number]; lambda: number; candidatePairs: number }[] = []
+  let table: Float64Array
+  if (byListPair) {
+    table = new Float64Array(cells)
+    for (let la = 0; la < L; la++) {
+      for (let lb = la; lb < L; lb++) {
+        const kind = la === lb ? WITHIN : ACROSS
+        let lambda = kindLambda[kind] as number
+        const histogram = histogramOf[la * L + lb]
+        if (histogram !== undefined) {
+          lambda = solveLambda(histogram, lambda, decided[la * L + lb] as number, pairsOf(la, lb), towards(lambda))
+          own.push({ lists: [la, lb], lambda, candidatePairs: candidates[la * L + lb] as number })
+        }
+        table[la * L + lb] = odds(lambda)
+        table[lb * L + la] = odds(lambda)
+      }
+    }
+  } else table = Float64Array.from(kindLambda, odds)
+  return {
+    pooled,
+    within: kindLambda[WITHIN] as number,
+    across: kindLambda[ACROSS] as number,
+    table,
+    byListPair,
+    lists: L,
+    log2Odds: byListPair ? (la, lb) => table[la * L + lb] as number : (la, lb) => table[la === lb ? WITHIN : ACROSS] as number,
+    own,
+  }
 }

@@ -137,10 +137,15 @@ export interface LinkResult {
   readonly clusterCount: number
   readonly model: FittedModel
   /**
-   * The prior probability that two records are one person, for each pair of lists (a list with
-   * itself included) with enough candidate pairs to have its own; the others use model.lambda.
+   * The prior probability that two records are one person (model.lambda for a random pair): for a
+   * pair within one list, across lists, and for each pair of lists (a list with itself included)
+   * with enough candidate pairs to have its own; the others have the value of their kind.
    */
-  readonly listPairPriors: readonly { readonly lists: readonly [string, string]; readonly lambda: number; readonly candidatePairs: number }[]
+  readonly priors: {
+    readonly withinList: number
+    readonly acrossLists: number
+    readonly listPairs: readonly { readonly lists: readonly [string, string]; readonly lambda: number; readonly candidatePairs: number }[]
+  }
   readonly blocking: readonly RuleReport[]
   readonly candidatePairs: number
   /** Candidate pairs set aside before their names were compared: two fields clearly contradict. */
