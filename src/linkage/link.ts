@@ -65,7 +65,8 @@ function total(counts: Float64Array): number {
  *  2. among pairs that died the same day, estimate the name (date and place ignored);
  *  3. with every m fixed, estimate λ, the share of candidates that match.
  * Scoring then uses u from random pairs and the prior of a random pair (expected matches over all
- * pairs): the evidence of a pair does not depend on which blocking rule brought it in. Within
+ * pairs; prior.ts then splits it by kind of pair and pair of lists): the evidence of a pair does
+ * not depend on which blocking rule brought it in. Within
  * candidates, a different name but same day and place is common for different people (they
  * were blocked on day and place); among all pairs it is rare, and that is the right comparison.
  * Reviewer decisions enter every session as labelled pairs.
