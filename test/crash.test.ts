@@ -192,10 +192,23 @@ async function crashLoop(t: TestContext, target: CrashDatabase, file: string): P
     killsThisRound = 0
   }
   await newRound()
+  // The kills must spread over the import: some before anything of it was committed, some in its
+  // second half (asserted below). Kill times are drawn from the calibration run, and runs can go
+  // faster than it did (it ran while the other database's loop calibrated too): every round's
+  // first kill once landed after the first commit. So once MIN_KILLS have landed without an early
+  // one, new rounds aim their first kill at the moment the import's row appears.
+  const early = (k: Kill): boolean => !k.importStarted || k.rowsAfter === 0
+  const late = (k: Kill): boolean => k.rowsAfter >= ROWS / 2
+  let aimEarly = false
 
-  while (kills.length < MIN_KILLS) {
-    assert.ok(runs < MAX_RUNS, `only ${kills.length} kills landed mid-import in ${runs} runs`)
+  while (kills.length < MIN_KILLS || !kills.some(early) || !kills.some(late)) {
+    assert.ok(runs < MAX_RUNS, `only ${kills.length} kills landed mid-import in ${runs} runs (${kills.filter(early).length} before the first commit, ${kills.filter(late).length} in the second half)`)
     runs++
+    if (kills.length >= MIN_KILLS && !kills.some(early) && killsThisRound > 0) {
+      await newRound()
+      aimEarly = true
+    }
+    if (aimEarly && kills.some(early)) aimEarly = false
     // Where this run is killed, drawn from the seeded generator. A round's first kill: half the
     // time during start-up (migrations, hashing the file), half at a random moment after the
     // import's row appears, during its first batch. Later kills: one in five by time, between
@@ -216,6 +229,8 @@ async function crashLoop(t: TestContext, target: CrashDatabase, file: string): P
     const left = 1 - rowsBefore / ROWS
     if (rowsBefore === ROWS) {
       await run.finished
+    } else if (killsThisRound === 0 && aimEarly) {
+      await waitFor((p) => p.imports > 0)
     } else if (killsThisRound === 0) {
       if (random() < 0.5) {
         await Promise.race([run.finished, sleep(cal.startedMs * (0.5 + 0.5 * random()))])
