@@ -1,5 +1,6 @@
 // The prior: how likely two records are to be one person before their fields are compared. One
-// value for all pairs (λ), and one for each pair of lists: a list rarely enters one death twice,
+// value for all pairs (λ), one for pairs within a list and one across lists, and one for each
+// pair of lists with enough candidate pairs: a list rarely enters one death twice,
 // while two lists of one conflict share a large part of their deaths, so a pair of records of one
 // list is an order of magnitude less likely to be one person than a pair across lists. With the
 // pooled prior, same-list pairs given 0.7-0.9 were one person 3-30 % of the time (300,000
