@@ -46,8 +46,8 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 عبد السلام:Abdulsalam,Abdessalam,Abd al-Salam
 عبد الناصر:Abdulnasser,Abdennaceur,Abd al-Nasir
 عبد اللطيف:Abdullatif,Abdellatif,Abd al-Latif
-سعيد:Said,Saeed,Sayed
-سعد:Saad,Sad,Saed
+سعيد:Said,Saeed,Saïd
+سعد:Saad,Sad,Saâd
 أسامة:Osama,Usama,Oussama
 ياسر:Yasser,Yasir,Yacer
 سامي:Sami,Samy
@@ -91,11 +91,11 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 زكريا:Zakaria,Zakariya,Zakariyya
 سليمان:Suleiman,Sulayman,Slimane,Soliman
 سليم:Salim,Selim,Saleem
-سالم:Salem,Salim
-سامر:Samer,Samir
+سالم:Salem,Saalem
+سامر:Samer,Saamer
 شادي:Shadi,Chadi
 شريف:Sharif,Cherif,Shareef
-صالح:Saleh,Salih,Salah
+صالح:Saleh,Salih,Saalih
 صلاح:Salah,Slah
 صابر:Saber,Sabir
 ضياء:Diaa,Dia,Diya
@@ -138,7 +138,7 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 بكر:Bakr,Baker
 أبو بكر:Abu Bakr,Aboubakr,Abou Bakr
 توفيق:Tawfiq,Toufik,Tawfik
-ثامر:Thamer,Thamir,Tamer
+ثامر:Thamer,Thamir,Thaamer
 جواد:Jawad,Djawad,Jaouad
 حافظ:Hafez,Hafiz
 حبيب:Habib,Habeeb
@@ -149,8 +149,8 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 سفيان:Sufyan,Soufiane,Sofiane
 شاكر:Shaker,Chaker
 صادق:Sadiq,Sadek,Sadok
-طلال:Talal,Tallal
-عامر:Amer,Amir
+طلال:Talal,Talel
+عامر:Amer,Ameur
 عبيدة:Obaida,Ubayda,Oubaida
 عمار:Ammar,Amar
 عمرو:Amr,Amro
@@ -161,7 +161,7 @@ export const MALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 لطفي:Lutfi,Lotfi
 ماهر:Maher,Mahir
 مهدي:Mahdi,Mehdi
-مؤمن:Moamen,Mumin,Mouemen
+مؤمن:Moamen,Mumin,Moumen
 نعمان:Numan,Naaman,Noomane
 هادي:Hadi,Hady
 همام:Humam,Houmam
@@ -219,14 +219,14 @@ export const FEMALE_GIVEN_NAMES: readonly PooledName[] = parsePool(`
 جميلة:Jamila,Djamila,Gamila
 حليمة:Halima,Haleema
 رحمة:Rahma,Rahmah
-زهرة:Zahra,Zohra,Zahraa
+زهرة:Zahra,Zohra,Zahrah
 سهام:Siham,Seham
 صفية:Safiya,Safia
 عبير:Abeer,Abir
 غادة:Ghada,Rhada
 لبنى:Lubna,Loubna
-ياسمين:Yasmin,Yasmine,Jasmine
-رغد:Raghad,Rghad
+ياسمين:Yasmin,Yasmeen,Yasmine
+رغد:Raghad,Raghd
 هبة:Hiba,Heba
 دعاء:Duaa,Doaa,Douaa
 وفاء:Wafaa,Wafa,Ouafa
@@ -248,7 +248,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 الخطيب:al-Khatib,Al Khateeb,el-Khatib
 المصري:al-Masri,Al Masry,el-Masri
 الشامي:al-Shami,Ash-Shami,ech-Chami
-حداد:Haddad,Hadad,Al Haddad
+حداد:Haddad,Hadad,Hadded
 نجار:Najjar,Nadjar,Al Najjar
 الحلبي:al-Halabi,Al Halaby,el-Halabi
 الحمصي:al-Homsi,Al Hamsi,el-Homsi
@@ -263,7 +263,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 الموسى:al-Mousa,Al Musa,el-Moussa
 اليوسف:al-Youssef,Al Yusuf,el-Youcef
 الجاسم:al-Jasim,Al Jassem,el-Djassem
-الحمد:al-Hamad,Al Hamed,el-Hamad
+الحمد:al-Hamad,Al Hamd,el-Hamad
 الخليل:al-Khalil,Al Khaleel,el-Khalil
 العثمان:al-Othman,Al Uthman,el-Othmane
 الزعبي:al-Zoubi,Az-Zubi,ez-Zoubi
@@ -273,7 +273,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 الحاج:al-Hajj,Al Haj,el-Hadj
 القاسم:al-Qasim,Al Kassem,el-Kacem
 الخوري:Khoury,al-Khouri,Khuri
-الأسعد:al-Asaad,Al Assad,el-Asaad
+الأسعد:al-Asaad,Al Assaad,el-Asaad
 البكري:al-Bakri,Al Bakry,el-Bekri
 التميمي:al-Tamimi,At-Tamimi,et-Temimi
 الجبوري:al-Jabouri,Al Juburi,el-Djabouri
@@ -297,7 +297,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 القرشي:al-Qurashi,Al Qurashy,el-Kourachi
 السعدي:al-Saadi,As-Sadi,es-Saadi
 الخزاعي:al-Khuzai,Al Khozai,el-Khouzai
-الساعدي:al-Saedi,As-Saidi,es-Saidi
+الساعدي:al-Saedi,As-Saaidi,es-Saëdi
 العطار:al-Attar,Al Atar,el-Attar
 الحلاق:al-Hallaq,Al Hallak,el-Hallak
 الصباغ:al-Sabbagh,As-Sabagh,es-Sabbagh
@@ -322,8 +322,8 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 بن يوسف:Ben Youssef,Bin Yusuf,Ibn Youcef
 بن عمر:Ben Omar,Bin Umar,Ibn Omar
 بن أحمد:Ben Ahmed,Bin Ahmad,Ibn Ahmed
-بوزيد:Bouzid,Bu Zeid,Abu Zaid
-بوعزيزي:Bouazizi,Bu Azizi,Abu Azizi
+بوزيد:Bouzid,Bu Zeid,Bou Zid
+بوعزيزي:Bouazizi,Bu Azizi,Bou Azizi
 بلحاج:Belhadj,Bel Haj,Bilhajj
 بن صالح:Ben Saleh,Bin Salih,Ibn Saleh
 الزين:al-Zein,Az-Zayn,ez-Zine
@@ -361,7 +361,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 الدباغ:al-Dabbagh,Ad-Dabagh,ed-Dabbagh
 الفخراني:al-Fakhrani,Al Fakharani,el-Fakhrani
 السقا:al-Saqqa,As-Saka,es-Sakka
-الحداد:al-Haddad,Al Hadad,el-Haddad
+الحايك:al-Hayek,Al Hayik,el-Hayek
 عيسى:Issa,Eisa,Aissa
 موسى:Moussa,Musa,Mousa
 داود:Daoud,Dawood,Dawud
@@ -373,7 +373,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 درويش:Darwish,Derouiche,Darweesh
 سلامة:Salama,Slama,Salameh
 عودة:Odeh,Auda,Ouda
-نصر:Nasr,Nasser,Naser
+نصر:Nasr,Nassr,Naser
 قاسم:Qasem,Kacem,Kassem
 حمدان:Hamdan,Hamdane,Hemdan
 زيدان:Zidane,Zaidan,Zeidan
@@ -385,7 +385,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 عمران:Imran,Omrane,Amran
 غانم:Ghanem,Ghanim,Rhanem
 فرحات:Farhat,Ferhat,Farhaat
-مرعي:Marai,Merai,Mari
+مرعي:Marai,Merai,Marei
 نوفل:Nofal,Nawfal,Naufal
 يونس:Younes,Yunus,Younis
 جرار:Jarrar,Djarrar,Jarar
@@ -396,7 +396,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 أبو شقرة:Abu Shakra,Abou Chakra,Abushaqra
 أبو زيد:Abu Zeid,Abou Zaid,Abuzaid
 أبو عمر:Abu Omar,Abou Omar,Abuomar
-أبو حمد:Abu Hamad,Abou Hamed,Abuhamad
+أبو حمد:Abu Hamad,Abou Hamad,Abuhamad
 أبو علي:Abu Ali,Abou Ali,Abuali
 الشريف:al-Sharif,Ash-Sharif,ech-Cherif
 النقيب:al-Naqib,An-Nakib,en-Nakib
@@ -408,7 +408,7 @@ export const FAMILY_NAMES: readonly PooledName[] = parsePool(`
 الدرويش:al-Darwish,Ad-Darwish,ed-Derouiche
 الحسون:al-Hassoun,Al Hasun,el-Hassoun
 الشعار:al-Shaar,Ash-Shaar,ech-Chaar
-الملا:al-Mulla,Al Mallah,el-Molla
+الملا:al-Mulla,Al Mullah,el-Molla
 النمر:al-Nimr,An-Namir,en-Nemr
 الذيب:al-Dhib,Ad-Deeb,ed-Dib
 الأسود:al-Aswad,Al Asouad,el-Aswad
