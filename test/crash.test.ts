@@ -303,10 +303,8 @@ async function crashLoop(t: TestContext, target: CrashDatabase, file: string): P
   t.diagnostic(`${target.name}: kills (round:ms:rows before→after): ${kills.map((k) => `${k.round}:${k.delayMs}:${k.rowsBefore}→${k.rowsAfter}`).join(' ')}`)
   t.diagnostic(`${target.name}: kill delays ${Math.min(...kills.map((k) => k.delayMs))}-${Math.max(...kills.map((k) => k.delayMs))} ms; every kill followed by the integrity check, audit verify and the row counts; ${seconds.toFixed(1)} s in all`)
 
-  assert.ok(kills.length >= MIN_KILLS)
-  // The kills spread over the import: some before anything of it was committed, some late.
-  assert.ok(beforeImport + firstBatch > 0, 'no kill landed before the first commit')
-  assert.ok(secondHalf + afterLastCommit > 0, 'no kill landed in the second half of the import')
+  // The loop above ran until MIN_KILLS had landed, one of them before the first commit and one in
+  // the second half of the import, or failed at MAX_RUNS saying which was missing.
 }
 
 const file = join(dir, 'crashlist.csv')

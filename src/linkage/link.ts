@@ -450,6 +450,8 @@ function indexDecisions(decisions: readonly MatchDecision[], prepared: PreparedR
     if (earlier !== undefined && earlier !== value) {
       throw new TallyError('bad_input', `records "${d.a}" and "${d.b}" are decided both same and different`)
     }
+    // A decision stated twice (or as b, a) is one decision: each pair is listed once.
+    if (earlier !== undefined) continue
     byPair.set(code, value)
     ;(value === 1 ? same : different).push([i, j])
   }
@@ -585,12 +587,6 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   const list = prepared.list
   const listSize = prepared.listNames.map(() => 0)
   for (let i = 0; i < n; i++) listSize[list[i] as number] = (listSize[list[i] as number] as number) + 1
-  // Each decided pair once (decisions.same holds a decision stated twice, or as b, a, twice).
-  const decidedSame: (readonly [number, number])[] = []
-  for (const [code, value] of decisions.byPair) {
-    const i = Math.floor(code / n)
-    if (value === 1) decidedSame.push([i, code - i * n])
-  }
   let nextSampled = 0
   let nextDecided = 0
   const priors = solvePriors({
@@ -607,7 +603,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
       while (nextSampled < compared.sampled.length && (compared.sampled[nextSampled] as number) < k) nextSampled++
       return compared.sampled[nextSampled] === k ? SET_ASIDE_SAMPLING : 1
     },
-    decidedSame,
+    decidedSame: decisions.same,
     lambda: model.lambda,
   })
   model = modelFrom(priors.pooled, model.m, model.u, model.iterations, model.converged)
@@ -615,10 +611,14 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
   scorer.tfCentre.set(first.tfCentre)
   scorer.useTermFrequency = first.useTermFrequency
   const prior = Math.log2(model.lambda / (1 - model.lambda))
-  const listPairName = (la: number, lb: number): string => `${prepared.listNames[la] ?? ''}|${prepared.listNames[lb] ?? ''}`
+  const listPairPriors = priors.own.map((o) => ({
+    lists: [prepared.listNames[o.lists[0]] ?? '', prepared.listNames[o.lists[1]] ?? ''] as const,
+    lambda: o.lambda,
+    candidatePairs: o.candidatePairs,
+  }))
   progress(
     `priors: pooled ${priors.pooled.toPrecision(3)}, within a list ${priors.within.toPrecision(3)}, across lists ${priors.across.toPrecision(3)}` +
-      (priors.own.length > 0 ? `; ${priors.own.map((o) => `${listPairName(o.lists[0], o.lists[1])} ${o.lambda.toPrecision(3)}`).join(', ')}` : ''),
+      (listPairPriors.length > 0 ? `; ${listPairPriors.map((o) => `${o.lists.join('|')} ${o.lambda.toPrecision(3)}`).join(', ')}` : ''),
   )
   // Room for what scorePairs gathers is counted on the classes at the largest prior any pair
   // has: at least as many pairs as will be gathered (a few more at most: no growing on the way).
@@ -763,15 +763,7 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     assignments,
     clusterCount: clustering.clusterCount,
     model,
-    priors: {
-      withinList: priors.within,
-      acrossLists: priors.across,
-      listPairs: priors.own.map((o) => ({
-        lists: [prepared.listNames[o.lists[0]] ?? '', prepared.listNames[o.lists[1]] ?? ''] as const,
-        lambda: o.lambda,
-        candidatePairs: o.candidatePairs,
-      })),
-    },
+    priors: { withinList: priors.within, acrossLists: priors.across, listPairs: listPairPriors },
     blocking: candidates.report,
     candidatePairs: candidates.a.length,
     contradictedPairs: compared.setAside,
@@ -838,8 +830,8 @@ interface CrossPairs {
 
 /**
  * Gives every pair its posterior (its class's evidence and the prior of its pair of lists, or a
- * reviewer's decision), in place of its class in the shared buffer. Gathers, with `list` (one-to-one on): the cross-list pairs that
- * could matter (posterior ≥ ASSIGN_MIN_POSTERIOR, or decided "same"; not decided "different")
+ * reviewer's decision), in place of its class in the shared buffer. Gathers, with `list`
+ * (one-to-one on): the cross-list pairs that could matter (posterior ≥ ASSIGN_MIN_POSTERIOR, or decided "same"; not decided "different")
  * and the same-list pairs that may be duplicates (≥ DUPLICATE_MIN_POSTERIOR), marking their
  * records in hasDuplicate. Also the other pairs at or above the threshold (linked, ascending),
  * and where each record's pairs start (rowStart: pairs are sorted by record).

@@ -126,12 +126,14 @@ export function solvePriors(input: PriorInput): Priors {
   const L = listSize.length
   const byListPair = L <= MAX_LISTS
   const cells = byListPair ? L * L : 0
+  /** The table cell of a pair of lists, lower list first. */
+  const cellOf = (la: number, lb: number): number => (la < lb ? la * L + lb : lb * L + la)
+  // Pairs per pair of lists first, to know which get a histogram (one pass more over the pairs:
+  // a histogram for every pair of lists met would be 48 KiB each, up to 64 K of them).
   const candidates = new Float64Array(cells)
   if (byListPair) {
     for (let k = 0; k < a.length; k++) {
-      const la = list[a[k] as number] as number
-      const lb = list[b[k] as number] as number
-      const x = la < lb ? la * L + lb : lb * L + la
+      const x = cellOf(list[a[k] as number] as number, list[b[k] as number] as number)
       candidates[x] = (candidates[x] as number) + 1
     }
   }
@@ -147,7 +149,7 @@ export function solvePriors(input: PriorInput): Priors {
     const kind = kindHistogram[la === lb ? WITHIN : ACROSS] as Float64Array
     kind[bin] = (kind[bin] as number) + w
     if (!byListPair) continue
-    const histogram = histogramOf[la < lb ? la * L + lb : lb * L + la]
+    const histogram = histogramOf[cellOf(la, lb)]
     if (histogram !== undefined) histogram[bin] = (histogram[bin] as number) + w
   }
   const decided = new Float64Array(cells)
@@ -158,7 +160,7 @@ export function solvePriors(input: PriorInput): Priors {
     const kind = la === lb ? WITHIN : ACROSS
     decidedOfKind[kind] = (decidedOfKind[kind] as number) + 1
     if (!byListPair) continue
-    const x = la < lb ? la * L + lb : lb * L + la
+    const x = cellOf(la, lb)
     decided[x] = (decided[x] as number) + 1
   }
   const pairsOf = (la: number, lb: number): number => {
