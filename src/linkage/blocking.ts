@@ -3,7 +3,7 @@
 // (i < j) in a Float64Array: exact below 2^53, and sorting those codes dedupes them.
 import { TallyError } from '../domain/index.js'
 import { NO_DATE, type PreparedColumns } from './prepare.js'
-import { GrowableArray, sortedUnique } from './growable.js'
+import { GrowableArray } from './growable.js'
 import type { BlockingRule, BlockKeyPart, RuleReport } from './types.js'
 
 /**
@@ -296,16 +296,13 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
     fill[g] = at + 1
     members[at] = recs[k] as number
   }
-  // The pairs are counted first and written into one array of the right size: growing it by
-  // doubling allocated hundreds of MiB several times a rule, and each large allocation made the
-  // garbage collector walk the whole heap (the input records included): at a million records the
-  // collector took as long as blocking itself.
-  let total = 0
-  for (let g = 0; g < groups; g++) {
-    const size = (start[g + 1] as number) - (start[g] as number)
-    if (size >= 2 && size <= cap) total += (size * (size - 1)) / 2
-  }
-  const codes = new GrowableArray(Float64Array, Math.max(1, total))
+  // Pairs are bucketed by their first record (a counting sort on i), then each record's row of
+  // second records is sorted and deduplicated on its own: rows are short (tens), so this is
+  // linear in the pairs, where sorting all the codes at once took 2–3 s a worker at a million
+  // records. Every array is sized by a counting pass first: growing by doubling allocated hundreds
+  // of MiB several times a rule, and each large allocation made the garbage collector walk the
+  // whole heap (the input records included).
+  const rowStart = new Int32Array(n + 1)
   let blocks = 0
   let skippedBlocks = 0
   let skippedRecords = 0
@@ -320,17 +317,63 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
       continue
     }
     blocks++
-    // Members were added in record order, so members[x] < members[y] for x < y.
-    for (let x = s; x < e; x++) {
+    // Members were added in record order, so members[x] ≤ members[y] for x < y.
+    for (let x = s; x < e - 1; x++) rowStart[(members[x] as number) + 1] = (rowStart[(members[x] as number) + 1] as number) + (e - x - 1)
+  }
+  for (let i = 0; i < n; i++) rowStart[i + 1] = (rowStart[i + 1] as number) + (rowStart[i] as number)
+  const second = new Int32Array(rowStart[n] as number)
+  const rowFill = rowStart.slice(0, n)
+  for (let g = 0; g < groups; g++) {
+    const s = start[g] as number
+    const e = start[g + 1] as number
+    if (e - s < 2 || e - s > cap) continue
+    for (let x = s; x < e - 1; x++) {
       const i = members[x] as number
-      const base = i * n
-      for (let y = x + 1; y < e; y++) {
-        const j = members[y] as number
-        if (j !== i) codes.push(base + j)
-      }
+      let at = rowFill[i] as number
+      for (let y = x + 1; y < e; y++) second[at++] = members[y] as number
+      rowFill[i] = at
     }
   }
-  return { codes: sortedUnique(codes), blocks, skippedBlocks, skippedRecords }
+  let unique = 0
+  for (let i = 0; i < n; i++) {
+    const from = rowStart[i] as number
+    const to = rowStart[i + 1] as number
+    if (to - from > 1) sortRow(second, from, to)
+    for (let k = from; k < to; k++) {
+      const j = second[k] as number
+      // A record twice in one block (two of its keys in one group) pairs with itself: skipped.
+      if (j !== i && (k === from || j !== second[k - 1])) unique++
+    }
+  }
+  const codes = new Float64Array(unique)
+  let w = 0
+  for (let i = 0; i < n; i++) {
+    const base = i * n
+    const from = rowStart[i] as number
+    const to = rowStart[i + 1] as number
+    for (let k = from; k < to; k++) {
+      const j = second[k] as number
+      if (j !== i && (k === from || j !== second[k - 1])) codes[w++] = base + j
+    }
+  }
+  return { codes, blocks, skippedBlocks, skippedRecords }
+}
+
+/** Sorts values[from .. to) ascending: insertion sort for a short row, the built-in sort beyond. */
+function sortRow(values: Int32Array, from: number, to: number): void {
+  if (to - from > 32) {
+    values.subarray(from, to).sort()
+    return
+  }
+  for (let k = from + 1; k < to; k++) {
+    const v = values[k] as number
+    let m = k - 1
+    while (m >= from && (values[m] as number) > v) {
+      values[m + 1] = values[m] as number
+      m--
+    }
+    values[m + 1] = v
+  }
 }
 
 /**

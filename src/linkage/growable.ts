@@ -57,15 +57,6 @@ export class GrowableArray<T extends TypedArray> {
   }
 }
 
-/** The distinct values of a list, sorted (the list's buffer is sorted in place). */
-export function sortedUnique(list: GrowableArray<Float64Array>): Float64Array<ArrayBuffer> {
-  const view = list.view().sort()
-  let w = 0
-  for (let r = 0; r < view.length; r++) if (r === 0 || view[r] !== view[w - 1]) view[w++] = view[r] as number
-  // A view, not a copy (a copy is one more large allocation; few codes repeat).
-  return view.subarray(0, w) as Float64Array<ArrayBuffer>
-}
-
 /**
  * `items` (indices) sorted by key[item], an integer in [0, keys), keeping the order of items with
  * equal keys: a counting sort, linear in items and keys.
