@@ -84,45 +84,80 @@ test('one-to-one: a reviewer\'s "same" holds its records\' slot', () => {
   assert.ok((r.probability[1] as number) < 0.01, `competitor of a decided pair ${r.probability[1]}`)
 })
 
-test('one-to-one: local rounds over the pairs still moving reach what full sweeps reach', async () => {
+test('one-to-one: local rounds over the pairs still moving reach what full sweeps reach, for less work', async () => {
   const { seededRandom } = await import('./link.js')
-  // 600 + 600 records: 80 % of list 0's records have their match on list 1 (10 to 22 bits) and
-  // each has a decoy among the next five records (0 to 8 bits), so that records compete along
-  // chains and settling takes many sweeps. Records 2k and 2k+1 of list 1 may be one person, so
-  // that the duplicate discount is asked for in the local rounds too.
-  const random = seededRandom(1)
-  const lists = new Uint16Array(1200)
-  for (let i = 600; i < 1200; i++) lists[i] = 1
-  const a: number[] = []
-  const b: number[] = []
-  const evidence: number[] = []
-  for (let i = 0; i < 600; i++) {
-    if (random() < 0.8) {
-      a.push(i)
-      b.push(600 + i)
-      evidence.push(10 + random() * 12)
+  // Three lists of 400 records. For each pair of lists, 80 % of the lower list's records have
+  // their match (10 to 22 bits) and each has a decoy among the next five records (0 to 8 bits):
+  // records compete along chains, and settling takes about 20 sweeps. Records 2k and 2k+1 of
+  // lists 1 and 2 are likely one person, so that both sides of the assignment have duplicate
+  // discounts.
+  const N = 400
+  const lists = Uint16Array.from({ length: 3 * N }, (_, i) => Math.floor(i / N))
+  const build = (seed: number) => {
+    const random = seededRandom(seed)
+    const a: number[] = []
+    const b: number[] = []
+    const evidence: number[] = []
+    for (const [la, lb] of [[0, 1], [0, 2], [1, 2]] as const) {
+      for (let i = 0; i < N; i++) {
+        if (random() < 0.8) {
+          a.push(la * N + i)
+          b.push(lb * N + i)
+          evidence.push(10 + random() * 12)
+        }
+        a.push(la * N + i)
+        b.push(lb * N + ((i + 1 + Math.floor(random() * 5)) % N))
+        evidence.push(random() * 8)
+      }
     }
-    a.push(i)
-    b.push(600 + ((i + 1 + Math.floor(random() * 5)) % 600))
-    evidence.push(random() * 8)
+    return {
+      a: Int32Array.from(a),
+      b: Int32Array.from(b),
+      evidence: Float64Array.from(evidence),
+      start: Float64Array.from(evidence, (e) => 1 / (1 + 2 ** (9 - e))),
+      list: lists,
+      listSize: [N, N, N],
+      sameListProbability: (x: number, y: number) => (x >= N && y >= N && lists[x] === lists[y] && x >> 1 === y >> 1 ? 0.99 : 0),
+    }
   }
-  const input = {
-    a: Int32Array.from(a),
-    b: Int32Array.from(b),
-    evidence: Float64Array.from(evidence),
-    start: Float64Array.from(evidence, (e) => 1 / (1 + 2 ** (9 - e))),
-    list: lists,
-    listSize: [600, 600],
-    sameListProbability: (x: number, y: number) => (x >= 600 && y >= 600 && x >> 1 === y >> 1 ? 0.99 : 0),
+  for (const seed of [1, 2]) {
+    const input = build(seed)
+    const E = input.a.length
+    const full = assignOneToOne({ ...input, localRoundsBelow: 0 })
+    assert.ok(full.converged && full.sweeps >= 15, `full sweeps ${full.sweeps}`)
+    assert.equal(full.localRounds.rounds, 0)
+    for (const below of [0.05, 0.5]) {
+      const local = assignOneToOne({ ...input, localRoundsBelow: below })
+      const what = `seed ${seed}, below ${below}`
+      assert.ok(local.converged, what)
+      assert.ok(local.localRounds.rounds > 0, `${what}: local rounds ran`)
+      const work = local.sweeps * E + local.localRounds.updates
+      assert.ok(work < 0.85 * full.sweeps * E, `${what}: ${work} pair updates against ${full.sweeps * E}`)
+      // Rounds are for the few pairs still moving, never most of them.
+      assert.ok(local.localRounds.updates < E, `${what}: ${local.localRounds.updates} pair updates in local rounds`)
+      let largest = 0
+      for (let e = 0; e < E; e++) largest = Math.max(largest, Math.abs((full.probability[e] as number) - (local.probability[e] as number)))
+      assert.ok(largest < 2e-3, `${what}: largest difference ${largest}`)
+      expectedMatchesAreSums(local, input, what)
+    }
   }
-  const full = assignOneToOne({ ...input, localRoundsBelow: 0 })
-  const local = assignOneToOne({ ...input, localRoundsBelow: 0.05 })
-  assert.ok(full.converged && local.converged)
-  assert.equal(full.localRounds.rounds, 0)
-  assert.ok(local.localRounds.rounds > 0, 'local rounds ran')
-  assert.ok(local.sweeps < full.sweeps, `${local.sweeps} full sweeps against ${full.sweeps}`)
-  assert.ok(local.localRounds.updates < (full.sweeps - local.sweeps) * a.length, 'local rounds updated fewer pairs than the sweeps they replace')
-  let largest = 0
-  for (let e = 0; e < a.length; e++) largest = Math.max(largest, Math.abs((full.probability[e] as number) - (local.probability[e] as number)))
-  assert.ok(largest < 3e-3, `largest difference ${largest}`)
+  // A budget too small to settle, ending in local rounds or in a sweep: not converged, the budget
+  // kept, and the expected matches still the sums of the probabilities.
+  for (const budget of [17, 18, 19]) {
+    const input = build(1)
+    const short = assignOneToOne({ ...input, localRoundsBelow: 0.05, maxSweeps: budget })
+    assert.equal(short.converged, false)
+    assert.ok(short.sweeps + short.localRounds.rounds <= budget)
+    expectedMatchesAreSums(short, input, `budget ${budget}`)
+  }
+  assert.throws(() => assignOneToOne({ ...build(1), localRoundsBelow: -1 }), /localRoundsBelow/)
+
+  /** Expected matches per pair of lists are the sums of the probabilities (θ is solved on them). */
+  function expectedMatchesAreSums(r: ReturnType<typeof assignOneToOne>, input: { a: Int32Array; b: Int32Array }, what: string): void {
+    for (const [la, lb] of [[0, 1], [0, 2], [1, 2]]) {
+      let sum = 0
+      for (let e = 0; e < input.a.length; e++) if (lists[input.a[e] as number] === la && lists[input.b[e] as number] === lb) sum += r.probability[e] as number
+      assert.ok(Math.abs((r.expectedMatches.get(`${la}|${lb}`) as number) - sum) < 1e-6 * sum, `${what}: expected matches ${la}|${lb}`)
+    }
+  }
 })

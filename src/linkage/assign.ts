@@ -24,7 +24,7 @@
 // per-pair prior odds of a uniform random matching of size M between lists of N_A and N_B
 // records. It is re-solved after every sweep, starting from the pairwise posteriors' sum.
 
-import { GrowableArray, lowerBound } from './growable.js'
+import { GrowableArray, groupByKey, lowerBound } from './growable.js'
 
 /** What the assignment needs: cross-list pairs only, with their evidence. */
 export interface AssignInput {
@@ -55,8 +55,8 @@ export interface AssignInput {
   /** Sweeps and local rounds at most (default 100). */
   readonly maxSweeps?: number
   /**
-   * Full sweeps give way to local rounds once fewer than this share of the pairs moved by the
-   * tolerance in a sweep (default LOCAL_ROUNDS_BELOW; 0: full sweeps to the end).
+   * Full sweeps give way to local rounds once at most this share of the pairs moved by the
+   * tolerance in a sweep (default LOCAL_ROUNDS_BELOW; 0: full sweeps only).
    */
   readonly localRoundsBelow?: number
 }
@@ -69,9 +69,9 @@ export interface Assignment {
   /** Rounds over the pairs near those still moving, after the sweeps, and pair updates in them. */
   readonly localRounds: { readonly rounds: number; readonly updates: number }
   readonly converged: boolean
-  /** Milliseconds spent on setting up, finding duplicates and sweeping. */
+  /** Milliseconds spent on setting up, finding duplicates, and sweeping (local rounds included). */
   readonly timings: { readonly setup: number; readonly duplicates: number; readonly sweeps: number }
-  /** Expected matches per list pair ("A|B"), after the last sweep. */
+  /** Expected matches per list pair ("A|B"), at the end. */
   readonly expectedMatches: ReadonlyMap<string, number>
   /**
    * Prior odds per pair between two lists (θ), for scoring a pair that was not assigned (never
@@ -159,10 +159,8 @@ function sweep(
         sb -= discountB[db] as number
         nextB = discountedB[++db] as number
       }
-      const othersA = t * sa
-      const othersB = t * sb
-      const r = DAMPING * r0 + (1 - DAMPING) / (1 + (othersA > 0 ? othersA : 0))
-      const c = DAMPING * c0 + (1 - DAMPING) / (1 + (othersB > 0 ? othersB : 0))
+      const r = damped(r0, t * sa)
+      const c = damped(c0, t * sb)
       R[e] = r
       C[e] = c
       accA[ia + nxt] = (accA[ia + nxt] as number) + f * c
@@ -184,6 +182,11 @@ function sweep(
   return change
 }
 
+/** A message's next value: 1 / (1 + what the others at its node weigh), damped by its old value. */
+function damped(old: number, others: number): number {
+  return DAMPING * old + (1 - DAMPING) / (1 + (others > 0 ? others : 0))
+}
+
 /** The pairs whose probability moved by TOLERANCE or more in a sweep: how many, and the first ones. */
 interface Moved {
   count: number
@@ -192,28 +195,17 @@ interface Moved {
 
 /**
  * Once few pairs still move, a full sweep spends nearly all its time on pairs that have settled:
- * at a million records, after 15 sweeps fewer than 300 of 2.4 million pairs moved by 1e-3, and
- * the last 40 sweeps were for them. From then on, rounds update only the pairs that share a
- * constraint node with a pair that moved (the only ones whose inputs changed), each pair in
- * order with the node sums corrected in place; a pair that settled keeps its last value. The
- * fixed point is the same; a settled pair can differ from a full sweep's by about TOLERANCE.
+ * at a million records, after 14 sweeps 216 of 2.4 million pairs moved by TOLERANCE, and the last
+ * 40 of 57 sweeps were for them. After a sweep in which at most this share of the pairs moved,
+ * rounds update only the pairs that share a constraint node (a record, within one pair of lists)
+ * with a pair that moved in the round before: each round computes their messages from the node
+ * sums before it, as a sweep does, then corrects the sums. (Updated one after another, in place,
+ * pairs fell into two-round oscillations that never settled.) θ is held during the rounds, and a
+ * round that would cover a quarter of the pairs gives way to a sweep. A full sweep always follows
+ * the rounds: it re-solves θ, and only a full sweep in which nothing moved by TOLERANCE counts as
+ * converged, so the rounds can save sweeps but not end the iteration early.
  */
 const LOCAL_ROUNDS_BELOW = 1 / 1000
-
-/** The pairs at each constraint node of one side (CSR: start per node, then pairs ascending). */
-function pairsByNode(nodeOfPair: Int32Array, nodeCount: number): { start: Int32Array; pairs: Int32Array } {
-  const start = new Int32Array(nodeCount + 1)
-  for (let e = 0; e < nodeOfPair.length; e++) start[(nodeOfPair[e] as number) + 1] = (start[(nodeOfPair[e] as number) + 1] as number) + 1
-  for (let v = 0; v < nodeCount; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number)
-  const fill = start.slice(0, nodeCount)
-  const pairs = new Int32Array(nodeOfPair.length)
-  for (let e = 0; e < nodeOfPair.length; e++) {
-    const v = nodeOfPair[e] as number
-    pairs[fill[v] as number] = e
-    fill[v] = (fill[v] as number) + 1
-  }
-  return { start, pairs }
-}
 
 /**
  * Node ids of one side of the pairs (records[e] is pair e's record on that side), numbered in
@@ -366,11 +358,15 @@ export function assignOneToOne(input: AssignInput): Assignment {
   const t2 = performance.now()
   const maxSweeps = input.maxSweeps ?? 100
   const localBelow = input.localRoundsBelow ?? LOCAL_ROUNDS_BELOW
+  if (!(localBelow >= 0 && localBelow <= 1)) throw new RangeError(`assignOneToOne: localRoundsBelow must be between 0 and 1, not ${localBelow}`)
   const moved: Moved = { count: 0, pairs: new Int32Array(Math.floor(E * localBelow)) }
   let sweeps = 0
+  let rounds = 0
+  let updates = 0
   let converged = false
   let cur = 0
-  for (; sweeps < maxSweeps && !converged; sweeps++) {
+  let local: ((start: Int32Array, budget: number) => void) | undefined
+  while (sweeps + rounds < maxSweeps) {
     dupA.update(bf, C)
     dupB.update(bf, R)
     const nxt = 1 - cur
@@ -378,84 +374,97 @@ export function assignOneToOne(input: AssignInput): Assignment {
     for (let v = nxt; v < accB.length; v += 2) accB[v] = 0
     const change = sweep(groupStart, theta, bf, nodeA, nodeB, accA, accB, cur, dupA.pairs, dupA.discount, dupB.pairs, dupB.discount, R, C, q, matches, moved)
     cur = nxt
+    sweeps++
     solveTheta()
-    converged = sweeps > 0 && change < TOLERANCE
-    if (!converged && sweeps > 0 && moved.count <= moved.pairs.length) {
-      sweeps++
+    if (sweeps > 1 && change < TOLERANCE) {
+      converged = true
       break
     }
+    if (sweeps > 1 && moved.count <= moved.pairs.length) {
+      local ??= localRounds()
+      local(moved.pairs.subarray(0, moved.count), maxSweeps - sweeps - rounds)
+    }
   }
-  // Local rounds (LOCAL_ROUNDS_BELOW): node sums in slot `cur` are those of the last sweep.
-  let rounds = 0
-  let updates = 0
-  if (!converged && sweeps < maxSweeps) {
-    const byA = pairsByNode(nodeA, countA)
-    const byB = pairsByNode(nodeB, countB)
+
+  /**
+   * The local rounds (LOCAL_ROUNDS_BELOW), from the pairs that moved in the last sweep: node sums
+   * are in slot `cur`, as that sweep left them, and are kept equal to Σ bf·C and Σ bf·R.
+   */
+  function localRounds(): (start: Int32Array, budget: number) => void {
+    const byA = groupByKey(nodeA, countA)
+    const byB = groupByKey(nodeB, countB)
     const groupOf = new Int32Array(E)
     for (let g = 0; g < G; g++) groupOf.fill(g, groupStart[g] as number, groupStart[g + 1] as number)
-    const mark = new Uint8Array(E)
-    let active: Int32Array = moved.pairs.slice(0, moved.count)
-    const next = new GrowableArray(Int32Array)
+    const inRound = new Uint8Array(E)
+    const seenA = new Uint8Array(countA)
+    const seenB = new Uint8Array(countB)
     const round = new GrowableArray(Int32Array)
+    const next = new GrowableArray(Int32Array)
     let newR = new Float64Array(0)
     let newC = new Float64Array(0)
-    for (; sweeps + rounds < maxSweeps && active.length > 0; rounds++) {
-      // The pairs sharing a node with a pair that moved, ascending.
-      round.clear()
-      for (const e of active) {
-        for (const [nodes, by] of [[nodeA, byA], [nodeB, byB]] as const) {
-          const v = nodes[e] as number
-          for (let x = by.start[v] as number; x < (by.start[v + 1] as number); x++) {
-            const f = by.pairs[x] as number
-            if (mark[f] === 1) continue
-            mark[f] = 1
-            round.push(f)
-          }
-        }
+    /** Adds the pairs at node v (not yet in the round) to the round. */
+    const gather = (v: number, seen: Uint8Array, by: { start: Int32Array; items: Int32Array }): void => {
+      if (seen[v] === 1) return
+      seen[v] = 1
+      for (let x = by.start[v] as number; x < (by.start[v + 1] as number); x++) {
+        const f = by.items[x] as number
+        if (inRound[f] === 1) continue
+        inRound[f] = 1
+        round.push(f)
       }
-      const pairs = round.view().sort()
-      next.clear()
-      // As in a sweep, every message of the round is computed from the sums before it (in place,
-      // one after another, pairs fell into two-round oscillations that never settled), and the
-      // sums are corrected after.
-      if (newR.length < pairs.length) {
-        newR = new Float64Array(pairs.length * 2)
-        newC = new Float64Array(pairs.length * 2)
-      }
-      for (let x = 0; x < pairs.length; x++) {
-        const e = pairs[x] as number
-        mark[e] = 0
-        const t = theta[groupOf[e] as number] as number
-        const f = bf[e] as number
-        const othersA = t * ((accA[2 * (nodeA[e] as number) + cur] as number) - f * (C[e] as number) - dupA.discountOf(e, bf, C))
-        const othersB = t * ((accB[2 * (nodeB[e] as number) + cur] as number) - f * (R[e] as number) - dupB.discountOf(e, bf, R))
-        newR[x] = DAMPING * (R[e] as number) + (1 - DAMPING) / (1 + (othersA > 0 ? othersA : 0))
-        newC[x] = DAMPING * (C[e] as number) + (1 - DAMPING) / (1 + (othersB > 0 ? othersB : 0))
-      }
-      for (let x = 0; x < pairs.length; x++) {
-        const e = pairs[x] as number
-        const g = groupOf[e] as number
-        const f = bf[e] as number
-        const r = newR[x] as number
-        const c = newC[x] as number
-        const ia = 2 * (nodeA[e] as number) + cur
-        const ib = 2 * (nodeB[e] as number) + cur
-        accA[ia] = (accA[ia] as number) + f * (c - (C[e] as number))
-        accB[ib] = (accB[ib] as number) + f * (r - (R[e] as number))
-        R[e] = r
-        C[e] = c
-        const odds = (theta[g] as number) * f * r * c
-        const p = odds / (1 + odds)
-        const old = q[e] as number
-        matches[g] = (matches[g] as number) + (p - old)
-        q[e] = p
-        if (Math.abs(p - old) >= TOLERANCE) next.push(e)
-      }
-      updates += pairs.length
-      solveTheta()
-      active = next.view().slice()
     }
-    converged = active.length === 0
+    return (start, budget) => {
+      let active: Int32Array = start.slice()
+      for (let done = 0; done < budget && active.length > 0; done++) {
+        round.clear()
+        for (const e of active) {
+          gather(nodeA[e] as number, seenA, byA)
+          gather(nodeB[e] as number, seenB, byB)
+        }
+        const pairs = round.view().sort()
+        for (const e of active) {
+          seenA[nodeA[e] as number] = 0
+          seenB[nodeB[e] as number] = 0
+        }
+        for (const e of pairs) inRound[e] = 0
+        // A round over a quarter of the pairs costs more than a sweep: a sweep takes over.
+        if (pairs.length > E / 4) return
+        if (newR.length < pairs.length) {
+          newR = new Float64Array(pairs.length * 2)
+          newC = new Float64Array(pairs.length * 2)
+        }
+        for (let x = 0; x < pairs.length; x++) {
+          const e = pairs[x] as number
+          const t = theta[groupOf[e] as number] as number
+          const f = bf[e] as number
+          newR[x] = damped(R[e] as number, t * ((accA[2 * (nodeA[e] as number) + cur] as number) - f * (C[e] as number) - dupA.discountOf(e, bf, C)))
+          newC[x] = damped(C[e] as number, t * ((accB[2 * (nodeB[e] as number) + cur] as number) - f * (R[e] as number) - dupB.discountOf(e, bf, R)))
+        }
+        next.clear()
+        for (let x = 0; x < pairs.length; x++) {
+          const e = pairs[x] as number
+          const g = groupOf[e] as number
+          const f = bf[e] as number
+          const r = newR[x] as number
+          const c = newC[x] as number
+          const ia = 2 * (nodeA[e] as number) + cur
+          const ib = 2 * (nodeB[e] as number) + cur
+          accA[ia] = (accA[ia] as number) + f * (c - (C[e] as number))
+          accB[ib] = (accB[ib] as number) + f * (r - (R[e] as number))
+          R[e] = r
+          C[e] = c
+          const odds = (theta[g] as number) * f * r * c
+          const p = odds / (1 + odds)
+          const old = q[e] as number
+          matches[g] = (matches[g] as number) + (p - old)
+          q[e] = p
+          if (Math.abs(p - old) >= TOLERANCE) next.push(e)
+        }
+        rounds++
+        updates += pairs.length
+        active = next.view().slice()
+      }
+    }
   }
   const probability = new Float64Array(E)
   for (let s = 0; s < E; s++) probability[order[s] as number] = q[s] as number
@@ -574,7 +583,7 @@ function duplicateDiscounts(
     return weightBf
   }
   // Entries by slot, for one pair's discount in the local rounds (made when first asked).
-  let bySlot: { start: Int32Array; pairs: Int32Array } | undefined
+  let bySlot: { start: Int32Array; items: Int32Array } | undefined
   return {
     pairs,
     discount,
@@ -589,11 +598,11 @@ function duplicateDiscounts(
     discountOf(e: number, bf: Float64Array, message: Float64Array): number {
       const s = lowerBound(pairs, e, pairCount)
       if (s >= pairCount || pairs[s] !== e) return 0
-      bySlot ??= pairsByNode(slot, pairCount)
+      bySlot ??= groupByKey(slot, pairCount)
       const w = weighted(bf)
       let sum = 0
       for (let x = bySlot.start[s] as number; x < (bySlot.start[s + 1] as number); x++) {
-        const k = bySlot.pairs[x] as number
+        const k = bySlot.items[x] as number
         sum += (w[k] as number) * (message[toA[k] as number] as number)
       }
       return sum

@@ -1,6 +1,6 @@
 // Blocking: only records that agree on some key are compared. Several rules each give candidate
 // pairs; their union (without repeats) is what the model scores. A pair is coded as i*n + j
-// (i < j) in a Float64Array: exact below 2^53, and sorting those codes dedupes them.
+// (i < j) in a Float64Array: exact below 2^53, and in ascending order a merge dedupes them.
 import { TallyError } from '../domain/index.js'
 import { NO_DATE, type PreparedColumns } from './prepare.js'
 import { GrowableArray } from './growable.js'
@@ -306,6 +306,7 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
   let blocks = 0
   let skippedBlocks = 0
   let skippedRecords = 0
+  let total = 0
   for (let g = 0; g < groups; g++) {
     const s = start[g] as number
     const e = start[g + 1] as number
@@ -317,11 +318,14 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
       continue
     }
     blocks++
+    total += (size * (size - 1)) / 2
     // Members were added in record order, so members[x] ≤ members[y] for x < y.
     for (let x = s; x < e - 1; x++) rowStart[(members[x] as number) + 1] = (rowStart[(members[x] as number) + 1] as number) + (e - x - 1)
   }
+  // Row offsets are 32-bit: far beyond what memory holds in any case, but said plainly.
+  if (total > 2 ** 31 - 1) throw new TallyError('bad_input', `blocking rule "${rule.name}" gives ${total} pairs; give it a smaller maxBlockSize`)
   for (let i = 0; i < n; i++) rowStart[i + 1] = (rowStart[i + 1] as number) + (rowStart[i] as number)
-  const second = new Int32Array(rowStart[n] as number)
+  const second = new Int32Array(total)
   const rowFill = rowStart.slice(0, n)
   for (let g = 0; g < groups; g++) {
     const s = start[g] as number
@@ -334,27 +338,24 @@ export function blockRule(p: BlockingColumns, rule: BlockingRule): RulePairs {
       rowFill[i] = at
     }
   }
+  // Each row sorted, then compacted in place without repeats; rowStart follows the compacted rows.
+  // (A record twice in one block, two of its keys in one group, would pair with itself: skipped.)
   let unique = 0
+  let from = 0
   for (let i = 0; i < n; i++) {
-    const from = rowStart[i] as number
     const to = rowStart[i + 1] as number
     if (to - from > 1) sortRow(second, from, to)
+    rowStart[i] = unique
     for (let k = from; k < to; k++) {
       const j = second[k] as number
-      // A record twice in one block (two of its keys in one group) pairs with itself: skipped.
-      if (j !== i && (k === from || j !== second[k - 1])) unique++
+      if (j !== i && (k === from || j !== second[k - 1])) second[unique++] = j
     }
+    from = to
   }
+  rowStart[n] = unique
   const codes = new Float64Array(unique)
-  let w = 0
   for (let i = 0; i < n; i++) {
-    const base = i * n
-    const from = rowStart[i] as number
-    const to = rowStart[i + 1] as number
-    for (let k = from; k < to; k++) {
-      const j = second[k] as number
-      if (j !== i && (k === from || j !== second[k - 1])) codes[w++] = base + j
-    }
+    for (let k = rowStart[i] as number; k < (rowStart[i + 1] as number); k++) codes[k] = i * n + (second[k] as number)
   }
   return { codes, blocks, skippedBlocks, skippedRecords }
 }

@@ -64,18 +64,35 @@ export class GrowableArray<T extends TypedArray> {
  * @example stableCountingSort(Int32Array.of(0, 1, 2), Int32Array.of(1, 0, 1), 2) // [1, 0, 2]
  */
 export function stableCountingSort(items: Int32Array, key: Int32Array | Uint16Array, keys: number): Int32Array {
+  return countingSort(items, key, keys).items
+}
+
+/**
+ * The indices 0 .. key.length-1 grouped by key (an integer in [0, keys)), ascending within a
+ * group: group k is items[start[k] .. start[k + 1]).
+ *
+ * @example groupByKey(Int32Array.of(1, 0, 1), 2) // { start: [0, 1, 3], items: [1, 0, 2] }
+ */
+export function groupByKey(key: Int32Array, keys: number): { start: Int32Array; items: Int32Array } {
+  return countingSort(null, key, keys)
+}
+
+/** `items` (or every index of key, when null) by key, stably, with where each key's run starts. */
+function countingSort(items: Int32Array | null, key: Int32Array | Uint16Array, keys: number): { start: Int32Array; items: Int32Array } {
+  const count = items === null ? key.length : items.length
   const start = new Int32Array(keys + 1)
-  for (let q = 0; q < items.length; q++) {
-    const k = (key[items[q] as number] as number) + 1
+  for (let q = 0; q < count; q++) {
+    const k = (key[items === null ? q : (items[q] as number)] as number) + 1
     start[k] = (start[k] as number) + 1
   }
   for (let k = 0; k < keys; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number)
-  const out = new Int32Array(items.length)
-  for (let q = 0; q < items.length; q++) {
-    const item = items[q] as number
+  const fill = start.slice(0, keys)
+  const out = new Int32Array(count)
+  for (let q = 0; q < count; q++) {
+    const item = items === null ? q : (items[q] as number)
     const k = key[item] as number
-    out[start[k] as number] = item
-    start[k] = (start[k] as number) + 1
+    out[fill[k] as number] = item
+    fill[k] = (fill[k] as number) + 1
   }
-  return out
+  return { start, items: out }
 }

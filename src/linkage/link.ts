@@ -693,8 +693,9 @@ export async function linkRecords(records: readonly LinkageRecord[], options: Li
     lap('assign')
     const at = assignment.timings
     progress(
-      `one-to-one assignment: ${ks.length} cross-list pairs, ${assignment.sweeps} sweeps, then ${assignment.localRounds.rounds} local rounds ` +
-        `(${assignment.localRounds.updates} pair updates)${assignment.converged ? '' : ' (not converged)'} ` +
+      `one-to-one assignment: ${ks.length} cross-list pairs, ${assignment.sweeps} sweeps` +
+        (assignment.localRounds.rounds > 0 ? ` and ${assignment.localRounds.rounds} local rounds (${assignment.localRounds.updates} pair updates)` : '') +
+        `${assignment.converged ? '' : ' (not converged)'} ` +
         `(ms: setup ${at.setup}, duplicates ${at.duplicates}, sweeps ${at.sweeps})`,
     )
   }
