@@ -110,7 +110,8 @@ const TOLERANCE = 1e-3
  * node's sum for this sweep and the one gathered for the next sit side by side (acc[2v + cur]
  * and acc[2v + 1 − cur]): one cache line for both, as one side's nodes are visited at random.
  * The few pairs with a duplicate discount are listed (discountedA, ascending, −1 after the last)
- * with their discount; the others have none (x − 0 is x).
+ * with their discount; the others have none (x − 0 is x). The pairs that moved by TOLERANCE are
+ * counted in `moved`, and listed while they fit (for the local rounds).
  */
 function sweep(
   groupStart: Int32Array,
@@ -456,6 +457,7 @@ export function assignOneToOne(input: AssignInput): Assignment {
           const odds = (theta[g] as number) * f * r * c
           const p = odds / (1 + odds)
           const old = q[e] as number
+          // θ is held, but M is kept: if the budget ends in a round, it is still Σ p.
           matches[g] = (matches[g] as number) + (p - old)
           q[e] = p
           if (Math.abs(p - old) >= TOLERANCE) next.push(e)
