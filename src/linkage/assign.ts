@@ -196,8 +196,8 @@ interface Moved {
 
 /**
  * Once few pairs still move, a full sweep spends nearly all its time on pairs that have settled:
- * at a million records, after 14 sweeps 216 of 2.4 million pairs moved by TOLERANCE, and the last
- * 40 of 57 sweeps were for them. After a sweep in which at most this share of the pairs moved,
+ * at a million records, after 15 sweeps 216 of 2.4 million pairs moved by TOLERANCE, and the last
+ * 42 of 57 sweeps were for them. After a sweep in which at most this share of the pairs moved,
  * rounds update only the pairs that share a constraint node (a record, within one pair of lists)
  * with a pair that moved in the round before: each round computes their messages from the node
  * sums before it, as a sweep does, then corrects the sums. (Updated one after another, in place,
